@@ -1,0 +1,42 @@
+// What every subcommand file in apps/mlo shares: global flags, store opening, output.
+// A subcommand is one function `void setup_<name>(CLI::App&, Context&)` that adds its flags
+// and sets ctx.run for when it is chosen (see the table in main.cpp).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "mlo/core/result.hpp"
+#include "mlo/store/store.hpp"
+
+namespace mlo::cli {
+
+struct GlobalOptions {
+  std::optional<std::string> store;
+  bool json = false;
+  bool quiet = false;
+  bool verbose = false;
+  bool no_progress = false;
+};
+
+// The exit code of a command that ran to the end: 0, or kFinding (8) / kRefused (9) outcomes.
+using RunFn = std::function<Result<int>()>;
+
+struct Context {
+  GlobalOptions global;
+  RunFn run;  // set by the chosen subcommand's callback
+
+  // Resolves the store URL (flags > env > .mlo.yaml > default) and opens it.
+  // require_init: kNotFound with a hint to run `mlo init` when mlo-store.yaml is missing.
+  Result<std::unique_ptr<Store>> open_store(bool require_init = true) const;
+  // Progress is drawn only when stderr is a terminal and neither -q nor --no-progress is set.
+  bool show_progress() const;
+};
+
+using SetupFn = void (*)(CLI::App& app, Context& ctx);
+
+}  // namespace mlo::cli

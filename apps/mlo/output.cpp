@@ -1,0 +1,40 @@
+#include "output.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+
+namespace mlo::cli {
+namespace {
+bool g_quiet = false;
+}
+
+void set_quiet(bool quiet) { g_quiet = quiet; }
+
+void print_json(const nlohmann::json& doc) { std::cout << doc.dump(2) << '\n'; }
+
+void print_table(const std::vector<std::string>& header,
+                 const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width(header.size(), 0);
+  auto widen = [&](const std::vector<std::string>& row) {
+    for (size_t i = 0; i < row.size() && i < width.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  };
+  widen(header);
+  for (const auto& row : rows) widen(row);
+  auto print_row = [&](const std::vector<std::string>& row) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 2, ' ');
+    }
+    std::cout << line << '\n';
+  };
+  print_row(header);
+  for (const auto& row : rows) print_row(row);
+}
+
+void info(const std::string& line) {
+  if (!g_quiet) std::cerr << line << '\n';
+}
+
+}  // namespace mlo::cli

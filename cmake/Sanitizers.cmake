@@ -1,0 +1,5 @@
+if(MLO_SANITIZE)
+  set(_mlo_san -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_compile_options(${_mlo_san})
+  add_link_options(${_mlo_san})
+endif()

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages mlo needs to build, test and benchmark. Idempotent: does nothing
+# when every package is already installed.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config file dpkg-dev
+  libcli11-dev libyaml-cpp-dev libarchive-dev libssl-dev libxgboost-dev xgboost catch2
+  libcurl4-openssl-dev nlohmann-json3-dev libfast-float-dev libfmt-dev
+  python3 python3-numpy python3-pandas python3-scipy python3-xgboost
+  gzip zstd xz-utils bzip2 time
+)
+[ "${MLO_WITH_BROWSER:-0}" = 1 ] && PACKAGES+=(chromium)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,65 @@
+// XgbModel: the XGBoost C API behind a small value type. Load/save (JSON or UBJSON), train from
+// dense float matrices (NaN = missing), predict. XGBoost errors come back as kInvalidInput
+// (bad model bytes, bad params) or kRuntime, with only the first line of XGBGetLastError().
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mlo/core/result.hpp"
+
+namespace mlo {
+
+std::string xgboost_version();  // "1.7.4"
+
+// Row-major dense matrix view; NaN marks a missing value.
+struct DenseView {
+  const float* data = nullptr;
+  size_t rows = 0;
+  size_t cols = 0;
+};
+
+struct TrainOptions {
+  std::map<std::string, std::string> params;  // passed to XGBoosterSetParam (objective, eta, ...)
+  int num_boost_round = 100;
+  int early_stopping_rounds = 0;  // 0 = off; needs an eval set
+  int nthread = 0;                // 0 = all cores
+  // Called after every round with the round number and the eval metric (NaN without eval set).
+  std::function<void(int round, double eval_metric)> on_round;
+};
+
+class XgbModel {
+ public:
+  // Parses a model saved by any XGBoost >= 1.0 as JSON or UBJSON. kInvalidInput otherwise.
+  static Result<XgbModel> load(std::string_view bytes);
+  static Result<XgbModel> train(DenseView x, const std::vector<float>& y, const DenseView* eval_x,
+                                const std::vector<float>* eval_y, const TrainOptions& options);
+
+  XgbModel(XgbModel&&) noexcept;
+  XgbModel& operator=(XgbModel&&) noexcept;
+  ~XgbModel();
+
+  Result<std::string> save_ubjson() const;
+  Result<std::string> save_json() const;
+
+  size_t num_features() const;
+  int num_outputs() const;        // 1, or num_class for multi:softprob
+  std::string objective() const;  // "binary:logistic", "reg:squarederror", "multi:softprob", ...
+  int best_iteration() const;     // after early stopping; -1 if not used
+
+  // Predicts rows x num_outputs() values into `out` (transformed: probabilities for
+  // classification). nthread 1 lets callers run one predictor per worker thread.
+  Status predict(DenseView x, std::vector<float>& out, int nthread = 1) const;
+
+ private:
+  struct Impl;
+  explicit XgbModel(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mlo

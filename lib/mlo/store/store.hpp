@@ -1,7 +1,8 @@
 // Store: the key/value namespace every model version lives in (DESIGN.md section 2).
 // These are the only operations the registry may use. Keys are '/'-separated relative paths
 // ("models/x/versions/3.yaml"); validate_key() rejects anything else, so a hostile key can
-// never escape a local store's directory.
+// never escape a local store's directory. Segments starting with '.' are reserved for backends
+// (temp and lock files), so list() never returns them.
 //
 // Contracts shared by every backend:
 //  - get/head on a missing key: kNotFound.

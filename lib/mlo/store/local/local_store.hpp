@@ -1,0 +1,52 @@
+// LocalStore: a Store in a directory (DESIGN.md section 2). Key "a/b/c" is the file
+// <root>/a/b/c. The root (and its parents) is created on the first write; opening creates
+// nothing. Names starting with '.' are reserved for the store's own temp and lock files:
+// validate_key() rejects them and list() skips them.
+//
+//  - put_blob streams into a temp file under objects/ while hashing, then renames it into
+//    objects/sha256/ab/cd... (or drops it if that blob already exists).
+//  - put_new: temp file + link(), so exactly one of several racing writers wins.
+//  - put_if: under an flock on "<dir>/.<name>.lock" (bounded wait), compares the current etag
+//    (digest of the current bytes) and atomically replaces the file.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "mlo/store/store.hpp"
+
+namespace mlo {
+
+class LocalStore : public Store {
+ public:
+  explicit LocalStore(std::string root);
+
+  Result<std::string> get(const std::string& key) override;
+  Result<ObjectInfo> head(const std::string& key) override;
+  Result<std::vector<std::string>> list(const std::string& prefix) override;
+  Status remove(const std::string& key) override;
+  Result<BlobInfo> put_blob(const ReadFn& read) override;
+  Status put_new(const std::string& key, std::string_view bytes) override;
+  Status put_if(const std::string& key, std::string_view bytes,
+                const std::string& expected_etag) override;
+  std::string url() const override { return root_; }
+  std::string local_path(const std::string& key) const override { return root_ + "/" + key; }
+
+  // Fast path for put_blob_file(): hashes the file in one read pass, and only if the blob is
+  // new copies it in the kernel (copy_file_range) instead of a read/hash/write loop. kIntegrity
+  // if the file changed (size or mtime) while it was hashed and copied.
+  Result<BlobInfo> put_file(const std::string& path);
+
+  // How long put_if waits for the per-key lock before giving up with kConflict.
+  void set_lock_timeout(std::chrono::milliseconds timeout) { lock_timeout_ = timeout; }
+
+ private:
+  Status ensure_dir(const std::string& dir);
+  Error write_error(int err) const;
+  Result<bool> exists(const std::string& path) const;
+
+  std::string root_;
+  std::chrono::milliseconds lock_timeout_{10'000};
+};
+
+}  // namespace mlo

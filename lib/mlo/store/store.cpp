@@ -1,0 +1,131 @@
+#include "mlo/store/store.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "mlo/core/digest.hpp"
+#include "mlo/store/local/local_store.hpp"
+#include "mlo/store/memory/memory_store.hpp"
+
+namespace mlo {
+
+namespace {
+
+constexpr size_t kMaxKeyLength = 1024;
+constexpr size_t kMaxSegmentLength = 255;
+
+Error key_error(std::string_view key, const std::string& why) {
+  return make_error(ErrorCode::kUsage, "invalid store key '" + std::string(key) + "': " + why);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_store(const std::string& url) {
+  if (url.empty()) return make_error(ErrorCode::kUsage, "store: empty location");
+  constexpr std::string_view kMemory = "memory://", kFile = "file://", kS3 = "s3://";
+  if (url.rfind(kMemory, 0) == 0) {
+    std::string name = url.substr(kMemory.size());
+    if (name.empty())
+      return make_error(ErrorCode::kUsage, "store " + url + ": memory store needs a name");
+    return std::unique_ptr<Store>(MemoryStore::open_named(name));
+  }
+  if (url.rfind(kFile, 0) == 0) {
+    std::string path = url.substr(kFile.size());
+    if (path.empty() || path[0] != '/')
+      return make_error(ErrorCode::kUsage, "store " + url + ": expected file:///absolute/path");
+    return std::unique_ptr<Store>(std::make_unique<LocalStore>(path));
+  }
+  if (url.rfind(kS3, 0) == 0)
+    return make_error(ErrorCode::kUsage, "store " + url + ": s3 stores are not supported yet");
+  if (auto pos = url.find("://"); pos != std::string::npos)
+    return make_error(ErrorCode::kUsage, "store " + url + ": unsupported scheme '" +
+                                             url.substr(0, pos) +
+                                             "' (use a path, file:// or memory://)");
+  return std::unique_ptr<Store>(std::make_unique<LocalStore>(url));
+}
+
+std::string blob_key(std::string_view digest) {
+  if (digest.substr(0, kDigestPrefix.size()) == kDigestPrefix)
+    digest.remove_prefix(kDigestPrefix.size());
+  std::string key = "objects/sha256/";
+  if (digest.size() < 3) return key.append(digest);
+  return key.append(digest.substr(0, 2)).append("/").append(digest.substr(2));
+}
+
+Status validate_key(std::string_view key) {
+  if (key.empty()) return key_error(key, "empty");
+  if (key.size() > kMaxKeyLength) return key_error(key.substr(0, 64), "longer than 1024 bytes");
+  if (key.front() == '/') return key_error(key, "must be relative (no leading '/')");
+  for (unsigned char c : key) {
+    if (c == '\\') return key_error(key, "backslash not allowed");
+    if (c < 0x20 || c == 0x7f) return key_error(key, "control character not allowed");
+  }
+  size_t start = 0;
+  for (;;) {
+    size_t end = key.find('/', start);
+    std::string_view segment =
+        key.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    if (segment.empty()) return key_error(key, "empty path segment");
+    if (segment == "." || segment == "..")
+      return key_error(key, "'.' and '..' segments not allowed");
+    // Names starting with '.' are reserved for backends' temp and lock files.
+    if (segment.front() == '.') return key_error(key, "segments starting with '.' are reserved");
+    if (segment.size() > kMaxSegmentLength)
+      return key_error(key, "path segment longer than 255 bytes");
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return {};
+}
+
+Result<BlobInfo> put_blob_bytes(Store& store, std::string_view bytes) {
+  size_t offset = 0;
+  return store.put_blob([&](char* buf, size_t cap) -> Result<size_t> {
+    size_t n = std::min(cap, bytes.size() - offset);
+    std::memcpy(buf, bytes.data() + offset, n);
+    offset += n;
+    return n;
+  });
+}
+
+Result<BlobInfo> put_blob_file(Store& store, const std::string& path) {
+  if (auto* local = dynamic_cast<LocalStore*>(&store)) return local->put_file(path);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return make_error(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kRuntime,
+                      path + ": " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return make_error(ErrorCode::kUsage, path + ": is a directory");
+  }
+  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  auto info = store.put_blob([&](char* buf, size_t cap) -> Result<size_t> {
+    for (;;) {
+      ssize_t n = ::read(fd, buf, cap);
+      if (n >= 0) return static_cast<size_t>(n);
+      if (errno != EINTR)
+        return make_error(ErrorCode::kRuntime, path + ": read failed: " + std::strerror(errno));
+    }
+  });
+  ::close(fd);
+  return info;
+}
+
+Result<std::string> get_blob(Store& store, std::string_view digest) {
+  if (!is_valid_digest(digest))
+    return make_error(ErrorCode::kInvalidInput, "invalid digest '" + std::string(digest) + "'");
+  const std::string key = blob_key(digest);
+  MLO_ASSIGN_OR_RETURN(std::string bytes, store.get(key));
+  if (digest_bytes(bytes) != digest)
+    return make_error(ErrorCode::kIntegrity,
+                      "store " + store.url() + ": blob " + key +
+                          " does not match its digest (corrupted or truncated)");
+  return bytes;
+}
+
+}  // namespace mlo

@@ -1,10 +1,63 @@
-// Placeholder: being written in this session.
+// mlo show REF: a version's manifest, the aliases pointing at it and its artifact sizes.
+#include <iostream>
+
 #include "command.hpp"
+#include "mlo/registry/alias.hpp"
+#include "mlo/registry/manifest_json.hpp"
+#include "mlo/registry/registry.hpp"
+#include "output.hpp"
 
 namespace mlo::cli {
+namespace {
+
+Result<int> show(const Context& ctx, Store& store, const std::string& ref) {
+  MLO_ASSIGN_OR_RETURN(VersionRecord rec, resolve_version(store, ref));
+  const ModelVersion& mv = rec.manifest;
+  MLO_ASSIGN_OR_RETURN(std::vector<AliasRecord> all_aliases, list_aliases(store, mv.name));
+  std::vector<std::string> aliases;
+  for (const auto& a : all_aliases)
+    if (a.version == mv.version) aliases.push_back(a.alias);
+  uint64_t total = 0;
+  for (const auto& [key, a] : mv.artifacts) total += a.size;
+  const std::string full_ref = mv.name + ":" + std::to_string(mv.version);
+  if (ctx.global.json) {
+    print_json({{"ref", full_ref},
+                {"key", rec.key},
+                {"manifest_digest", rec.digest},
+                {"aliases", aliases},
+                {"total_size", total},
+                {"manifest", manifest_to_json(mv)}});
+    return 0;
+  }
+  std::string alias_text;
+  for (const auto& a : aliases) alias_text += (alias_text.empty() ? "" : ", ") + mv.name + "@" + a;
+  std::cout << "ref:      " << full_ref << "\n"
+            << "manifest: " << rec.digest << "\n"
+            << "aliases:  " << (alias_text.empty() ? "-" : alias_text) << "\n"
+            << "size:     " << total << " bytes in " << mv.artifacts.size() << " artifacts\n\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& [key, a] : mv.artifacts)
+    rows.push_back({key, std::to_string(a.size), a.media_type, a.digest});
+  print_table({"ARTIFACT", "SIZE", "MEDIA TYPE", "DIGEST"}, rows);
+  std::cout << "\n" << mv.to_yaml();
+  return 0;
+}
+
+}  // namespace
 
 void setup_show(CLI::App& app, Context& ctx) {
-  app.callback([&ctx] { ctx.run = []() -> Result<int> { return make_error(ErrorCode::kUsage, "show: not built yet"); }; });
+  auto ref = std::make_shared<std::string>();
+  app.add_option("ref", *ref,
+                 "Model reference: name, name:N, name@alias or sha256:<manifest digest>")
+      ->required();
+  app.callback([&ctx, ref] {
+    ctx.run = [&ctx, ref]() -> Result<int> {
+      MLO_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.open_store());
+      auto rc = show(ctx, *store, *ref);
+      if (!rc.ok()) return make_error(rc.error().code, "show " + *ref + ": " + rc.error().message);
+      return rc;
+    };
+  });
 }
 
 }  // namespace mlo::cli

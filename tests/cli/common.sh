@@ -57,3 +57,30 @@ json_get() { "$SYSTEM_PYTHON" -c "import json,sys; d=json.load(sys.stdin); print
 gen_data() { "$SYSTEM_PYTHON" "$MLO_SOURCE_DIR/examples/gen_data.py" "$@"; }
 
 finish() { echo "${TESTS_RUN} passed, 0 failed"; }
+
+# make_tiny_model PATH [NFEATURES] [OBJECTIVE]: a 3-round XGBoost model trained on random data
+# (binary:logistic by default), saved as JSON or UBJSON by PATH's extension (.json / .ubj).
+# Made once per script per (NFEATURES, OBJECTIVE, format) and copied from a cache in $TEST_TMP.
+make_tiny_model() {
+  local path=$1 nfeat=${2:-3} objective=${3:-binary:logistic}
+  local cache="$TEST_TMP/.models/tiny-$nfeat-${objective//:/_}.${path##*.}"
+  if [ ! -f "$cache" ]; then
+    mkdir -p "$TEST_TMP/.models"
+    "$SYSTEM_PYTHON" - "$cache" "$nfeat" "$objective" <<'PY' || fail "make_tiny_model: python/xgboost failed"
+import sys
+import numpy as np
+import xgboost as xgb
+path, n, objective = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+rng = np.random.default_rng(0)
+x = rng.random((100, n))
+params = {"objective": objective}
+if objective.startswith("multi:"):
+    y = np.minimum((x[:, 0] * 3).astype(int), 2).astype(float)
+    params["num_class"] = 3
+else:
+    y = (x[:, 0] > 0.5).astype(float)
+xgb.train(params, xgb.DMatrix(x, label=y), 3).save_model(path)
+PY
+  fi
+  cp "$cache" "$path"
+}

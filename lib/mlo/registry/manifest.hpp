@@ -35,7 +35,7 @@ struct DataRef {
 struct ModelVersion {
   std::string name;
   int64_t version = 0;
-  std::string created;     // RFC 3339
+  std::string created;  // RFC 3339
   std::string created_by;
   std::string task = "binary";  // binary | regression | multiclass
   std::string status = "candidate";
@@ -46,7 +46,7 @@ struct ModelVersion {
   std::optional<DataRef> training_data;
   std::map<std::string, std::string> params;  // hyperparameters as given
   std::optional<DataRef> eval_data;
-  std::map<std::string, double> metrics;      // training.eval.metrics
+  std::map<std::string, double> metrics;  // training.eval.metrics
   std::optional<int64_t> parent;
   std::map<std::string, std::string> environment;  // mlo, xgboost, os, arch
   std::map<std::string, std::string> labels;

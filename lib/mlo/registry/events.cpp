@@ -1,0 +1,131 @@
+#include "mlo/registry/events.hpp"
+
+#include <algorithm>
+
+#include <yaml-cpp/yaml.h>
+
+#include "mlo/core/digest.hpp"
+#include "mlo/core/time.hpp"
+#include "mlo/core/yaml_io.hpp"
+#include "mlo/registry/keys.hpp"
+#include "mlo/registry/yaml_fields.hpp"
+
+namespace mlo {
+namespace {
+
+// Each racing writer loses at most once per winner; this bound only stops a livelock.
+constexpr int kMaxAppendAttempts = 10000;
+
+Result<std::vector<int64_t>> event_numbers(Store& store, const std::string& name) {
+  MLO_ASSIGN_OR_RETURN(std::vector<std::string> keys, store.list(events_prefix(name)));
+  std::vector<int64_t> numbers;
+  for (const auto& key : keys)
+    if (auto n = parse_numbered_key(key, events_prefix(name))) numbers.push_back(*n);
+  std::sort(numbers.begin(), numbers.end());
+  return numbers;
+}
+
+Result<Event> decode_event(const YAML::Node& doc, const std::string& what,
+                           const std::string& model) {
+  if (!doc.IsMap()) return make_error(ErrorCode::kInvalidInput, what + ": not a mapping");
+  MLO_ASSIGN_OR_RETURN(std::string api, require_string(doc, "apiVersion", what));
+  if (api != kApiVersion)
+    return make_error(ErrorCode::kInvalidInput, what + ": unsupported apiVersion '" + api + "'");
+  MLO_ASSIGN_OR_RETURN(std::string kind, require_string(doc, "kind", what));
+  if (kind != "Event")
+    return make_error(ErrorCode::kInvalidInput, what + ": kind is '" + kind + "', expected Event");
+  MLO_ASSIGN_OR_RETURN(std::string owner, require_string(doc, "model", what));
+  if (owner != model)
+    return make_error(ErrorCode::kInvalidInput,
+                      what + ": belongs to model '" + owner + "', not '" + model + "'");
+  Event e;
+  MLO_ASSIGN_OR_RETURN(e.number, require_int(doc, "number", what));
+  MLO_ASSIGN_OR_RETURN(e.type, require_string(doc, "type", what));
+  MLO_ASSIGN_OR_RETURN(e.time, optional_string(doc, "time", what));
+  MLO_ASSIGN_OR_RETURN(e.actor, optional_string(doc, "actor", what));
+  MLO_ASSIGN_OR_RETURN(e.previous, optional_string(doc, "previous", what));
+  if (!e.previous.empty() && !is_valid_digest(e.previous))
+    return make_error(ErrorCode::kInvalidInput, what + ": field 'previous': not a sha256 digest");
+  MLO_ASSIGN_OR_RETURN(e.fields, optional_string_map(doc, "fields", what));
+  return e;
+}
+
+}  // namespace
+
+std::string event_to_yaml(const std::string& model, const Event& event) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "apiVersion" << YAML::Value << kApiVersion;
+  out << YAML::Key << "kind" << YAML::Value << "Event";
+  out << YAML::Key << "model" << YAML::Value << model;
+  out << YAML::Key << "number" << YAML::Value << event.number;
+  out << YAML::Key << "type" << YAML::Value << event.type;
+  out << YAML::Key << "time" << YAML::Value << event.time;
+  out << YAML::Key << "actor" << YAML::Value << event.actor;
+  if (!event.previous.empty()) out << YAML::Key << "previous" << YAML::Value << event.previous;
+  if (!event.fields.empty()) {
+    out << YAML::Key << "fields" << YAML::Value << YAML::BeginMap;
+    for (const auto& [k, v] : event.fields) out << YAML::Key << k << YAML::Value << v;
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+Result<Event> event_from_yaml(const std::string& text, const std::string& what,
+                              const std::string& model) {
+  MLO_ASSIGN_OR_RETURN(YAML::Node doc, parse_yaml(text, what));
+  try {
+    return decode_event(doc, what, model);
+  } catch (const YAML::Exception& e) {
+    return make_error(ErrorCode::kInvalidInput, what + ": " + e.msg);
+  }
+}
+
+Result<Event> append_event(Store& store, const std::string& name, Event event) {
+  MLO_TRY(validate_model_name(name));
+  if (event.time.empty()) event.time = now_rfc3339();
+  if (event.actor.empty()) event.actor = current_actor();
+  for (int attempt = 0; attempt < kMaxAppendAttempts; ++attempt) {
+    MLO_ASSIGN_OR_RETURN(std::vector<int64_t> numbers, event_numbers(store, name));
+    const int64_t last = numbers.empty() ? 0 : numbers.back();
+    event.previous.clear();
+    if (last > 0) {
+      MLO_ASSIGN_OR_RETURN(std::string previous_bytes, store.get(event_key(name, last)));
+      event.previous = digest_bytes(previous_bytes);
+    }
+    event.number = last + 1;
+    Status put = store.put_new(event_key(name, event.number), event_to_yaml(name, event));
+    if (put.ok()) return event;
+    if (put.error().code != ErrorCode::kConflict) return put.error();
+  }
+  return make_error(ErrorCode::kConflict,
+                    "append event to " + name + ": too many concurrent writers");
+}
+
+Result<std::vector<StoredEvent>> read_stored_events(Store& store, const std::string& name) {
+  MLO_TRY(validate_model_name(name));
+  MLO_ASSIGN_OR_RETURN(std::vector<int64_t> numbers, event_numbers(store, name));
+  std::vector<StoredEvent> out;
+  out.reserve(numbers.size());
+  for (int64_t n : numbers) {
+    const std::string key = event_key(name, n);
+    MLO_ASSIGN_OR_RETURN(std::string bytes, store.get(key));
+    MLO_ASSIGN_OR_RETURN(Event e, event_from_yaml(bytes, key, name));
+    if (e.number != n)
+      return make_error(ErrorCode::kIntegrity,
+                        key + ": holds event number " + std::to_string(e.number));
+    out.push_back(StoredEvent{std::move(e), digest_bytes(bytes)});
+  }
+  return out;
+}
+
+Result<std::vector<Event>> read_events(Store& store, const std::string& name) {
+  MLO_ASSIGN_OR_RETURN(std::vector<StoredEvent> stored, read_stored_events(store, name));
+  std::vector<Event> out;
+  out.reserve(stored.size());
+  for (auto& s : stored) out.push_back(std::move(s.event));
+  return out;
+}
+
+}  // namespace mlo

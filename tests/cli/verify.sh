@@ -1,0 +1,73 @@
+# mlo verify [NAME]: passes on a healthy store; a flipped byte in any blob or manifest, a
+# missing blob, a broken audit chain or a dangling alias -> exit 6 naming the key.
+. "$(dirname "$0")/common.sh"
+
+flip_byte() {  # flip_byte FILE OFFSET (modulo the file size)
+  "$SYSTEM_PYTHON" -c 'import sys
+p = sys.argv[1]; b = bytearray(open(p, "rb").read()); i = int(sys.argv[2]) % len(b); b[i] ^= 0x01
+open(p, "wb").write(b)' "$1" "$2"
+}
+
+mlo init >/dev/null
+make_tiny_model m.json 3
+make_tiny_model m.ubj 3
+printf 'features:\n  - {name: a, type: numeric}\n  - {name: b, type: numeric}\n  - {name: c, type: numeric}\n' >pre.yaml
+mlo register vf --model m.json >/dev/null || fail "register 1"
+mlo register vf --model m.ubj --preprocess pre.yaml >/dev/null || fail "register 2"
+mlo register other --model m.json --metric auc=0.5 >/dev/null || fail "register 3"
+
+expect_rc 0 "verify a healthy store" mlo verify
+assert_contains "$OUT" "OK"
+expect_rc 0 "verify --json" mlo verify --json
+assert_eq "$(printf '%s' "$OUT" | json_get 'd["ok"]')" "True"
+assert_eq "$(printf '%s' "$OUT" | json_get 'd["counts"]["versions"]')" "3"
+assert_eq "$(printf '%s' "$OUT" | json_get 'd["counts"]["blobs"]')" "3"
+expect_rc 0 "verify one model" mlo verify vf
+
+cd "$STORE" || fail "cd store"
+targets=$(find objects models -type f -name '*' ! -name '.*' | grep -E '^objects/sha256/|/versions/' | sort)
+cd "$TEST_TMP" || fail "cd back"
+checked=0
+for key in $targets; do
+  for offset in 0 37 -1; do
+    cp "$STORE/$key" "$TEST_TMP/saved"
+    flip_byte "$STORE/$key" "$offset"
+    expect_error 6 "flipped byte at $offset in $key" mlo verify
+    assert_contains "$OUT" "problem: $key"
+    cp "$TEST_TMP/saved" "$STORE/$key"
+    checked=$((checked + 1))
+  done
+done
+[ "$checked" -ge 15 ] || fail "only $checked corruptions tried"
+expect_rc 0 "verify passes again after restoring" mlo verify
+
+model_blob=$(printf '%s\n' $targets | grep '^objects/' | head -n1)
+mv "$STORE/$model_blob" "$TEST_TMP/blob"
+expect_error 6 "missing blob" mlo verify
+assert_contains "$OUT" "missing blob"
+expect_rc 6 "missing blob, one model" mlo verify --json
+assert_eq "$(printf '%s' "$OUT" | json_get 'd["ok"]')" "False"
+mv "$TEST_TMP/blob" "$STORE/$model_blob"
+
+cp "$STORE/models/vf/events/1.yaml" "$TEST_TMP/ev"
+sed -i 's/actor: tester/actor: mallory/' "$STORE/models/vf/events/1.yaml"
+expect_error 6 "rewritten audit event breaks the chain" mlo verify vf
+assert_contains "$OUT" "problem: models/vf/events/2.yaml"
+cp "$TEST_TMP/ev" "$STORE/models/vf/events/1.yaml"
+
+mkdir -p "$STORE/models/vf/aliases"
+printf 'version: 9\nmanifest: ""\nevent: 0\n' >"$STORE/models/vf/aliases/champion.yaml"
+expect_error 6 "alias to a missing version" mlo verify
+assert_contains "$OUT" "problem: models/vf/aliases/champion.yaml"
+rm "$STORE/models/vf/aliases/champion.yaml"
+
+# A complete manifest without its event (a crash between the two) is a note, not corruption.
+sed 's/^version: 2$/version: 3/' "$STORE/models/vf/versions/2.yaml" >"$STORE/models/vf/versions/3.yaml"
+expect_rc 0 "version without its registered event" mlo verify
+assert_contains "$OUT" "note: models/vf/versions/3.yaml"
+expect_rc 0 "register after it" mlo register vf --model m.json
+assert_eq "$OUT" "vf:4"
+expect_rc 0 "chain still links" mlo verify
+
+expect_error 4 "verify an unknown model" mlo verify nope
+finish

@@ -1,0 +1,91 @@
+// NativeForest: evaluates an XGBoost gbtree model without XGBoost, producing the same floats
+// as XgbModel::predict (see docs/notes in native_forest.cpp for the arithmetic). Trees are kept
+// in a flat complete-tree layout and evaluated over blocks of rows, on an AVX-512 path when the
+// CPU has it (runtime check) and a portable path otherwise.
+//
+// Contract:
+//  - build() fails (kInvalidInput) only for model JSON it cannot read; a readable model that
+//    this evaluator cannot reproduce exactly (dart, gblinear, categorical splits, other
+//    objectives) builds with supported() == false and unsupported_reason() set, and callers
+//    fall back to XgbModel::predict.
+//  - predict() writes rows x num_outputs() floats (probabilities for classification, the
+//    class index for multi:softmax). It is const and single-threaded: run one call per worker
+//    thread on disjoint row ranges; a NativeForest may be shared between threads.
+//  - x.cols must be >= num_features(); NaN marks a missing value.
+//  - MLO_NATIVE_FOREST=portable in the environment (read by build()) or set_path(kPortable)
+//    forces the portable path.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mlo/core/result.hpp"
+#include "mlo/model/xgboost_model.hpp"
+
+namespace mlo {
+
+struct KernelArgs;  // native_forest_kernels.hpp
+
+class NativeForest {
+ public:
+  enum class Path { kPortable, kAvx512 };
+
+  static Result<NativeForest> build(const XgbModel& model);
+  // From the model's UBJSON (exact float32 values) or JSON text.
+  static Result<NativeForest> from_ubjson(std::string_view bytes);
+  static Result<NativeForest> from_json(std::string_view text);
+
+  bool supported() const { return reason_.empty(); }
+  const std::string& unsupported_reason() const { return reason_; }
+  int num_outputs() const { return num_outputs_; }
+  size_t num_features() const { return num_features_; }
+  size_t num_trees() const { return trees_.size(); }
+  const std::string& objective() const { return objective_; }
+
+  // kAvx512 is honoured only when the CPU supports it; path() says which one runs.
+  void set_path(Path path);
+  Path path() const { return path_; }
+  static bool cpu_has_avx512();
+
+  void predict(DenseView x, float* out) const;
+
+  // Complete-tree layout of one tree, level by level (node p of level l at index 2^l-1+p).
+  // A leaf above the bottom level becomes a pass-through split (threshold NaN, default
+  // right) over copies of itself, so every row takes exactly `depth` steps.
+  struct Tree {
+    int depth = 0;
+    int group = 0;             // output group (class) from tree_info
+    uint32_t node_offset = 0;  // into nodes_thr_/nodes_info_; each level padded to >= 16
+    uint32_t leaf_offset = 0;  // into leaves_; 2^depth values, padded to >= 16
+  };
+
+ private:
+  enum class Link { kIdentity, kSigmoid, kSoftprob, kSoftmax };
+
+  static Result<NativeForest> from_document(const void* doc);  // nlohmann::json*
+  void add_tree(const std::vector<int64_t>& left, const std::vector<int64_t>& right,
+                const std::vector<int64_t>& feature, const std::vector<int64_t>& default_left,
+                const std::vector<float>& cond, int depth, int group);
+  void finish(const float* margin, size_t n, float* out) const;
+
+  std::string objective_;
+  std::string reason_;
+  Link link_ = Link::kIdentity;
+  Path path_ = Path::kPortable;
+  int num_outputs_ = 1;  // values written per row
+  int num_groups_ = 1;   // margins per row
+  size_t num_features_ = 0;
+  float base_margin_ = 0.0f;
+  std::vector<Tree> trees_;
+  std::vector<float> nodes_thr_;
+  std::vector<uint32_t> nodes_info_;  // feature index | (default_left << 31)
+  std::vector<float> leaves_;
+
+  friend void margins_portable(const KernelArgs& args);
+  friend void margins_avx512(const KernelArgs& args);
+};
+
+}  // namespace mlo

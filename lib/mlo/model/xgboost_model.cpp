@@ -1,0 +1,306 @@
+// XgbModel over the XGBoost 1.7 C API. Every C call returns -1 on error and leaves the message
+// in XGBGetLastError(); only its first line (minus XGBoost's "[time] file:line: " prefix) is
+// shown to users.
+#include "mlo/model/xgboost_model.hpp"
+
+#include <xgboost/c_api.h>
+
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <utility>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace mlo {
+
+namespace {
+
+std::string last_xgb_error() {
+  std::string msg = XGBGetLastError();
+  if (auto nl = msg.find('\n'); nl != std::string::npos) msg.resize(nl);
+  // "[09:21:30] ../src/learner.cc:123: Check failed: ..." -> "Check failed: ..."
+  if (!msg.empty() && msg[0] == '[') {
+    auto close = msg.find("] ");
+    auto colon = close == std::string::npos ? close : msg.find(": ", close);
+    if (colon != std::string::npos) msg = msg.substr(colon + 2);
+  }
+  return msg.empty() ? "unknown XGBoost error" : msg;
+}
+
+Error xgb_error(ErrorCode code, const std::string& what) {
+  return make_error(code, what + ": " + last_xgb_error());
+}
+
+struct DMatrix {
+  DMatrixHandle h = nullptr;
+  DMatrix() = default;
+  DMatrix(DMatrix&& o) noexcept : h(std::exchange(o.h, nullptr)) {}
+  DMatrix& operator=(DMatrix&& o) noexcept {
+    std::swap(h, o.h);
+    return *this;
+  }
+  ~DMatrix() {
+    if (h) XGDMatrixFree(h);
+  }
+};
+
+Result<DMatrix> make_dmatrix(DenseView x, const std::vector<float>& y, const char* what) {
+  if (y.size() != x.rows)
+    return make_error(ErrorCode::kInvalidInput,
+                      fmt::format("{}: {} labels for {} rows", what, y.size(), x.rows));
+  DMatrix m;
+  if (XGDMatrixCreateFromMat(x.data, x.rows, x.cols, NAN, &m.h) != 0)
+    return xgb_error(ErrorCode::kInvalidInput, what);
+  if (XGDMatrixSetFloatInfo(m.h, "label", y.data(), y.size()) != 0)
+    return xgb_error(ErrorCode::kInvalidInput, what);
+  return m;
+}
+
+bool metric_maximized(const std::string& name) {
+  for (const char* p : {"auc", "aucpr", "map", "ndcg", "pre"}) {
+    if (name == p || name.rfind(std::string(p) + "@", 0) == 0) return true;
+  }
+  return false;
+}
+
+// "[3]\teval-auc:0.71\teval-logloss:0.52" -> the last metric, which XGBoost's own early stopping
+// uses.
+bool parse_last_metric(const char* text, std::string& name, double& value) {
+  std::string s = text;
+  auto tab = s.rfind('\t');
+  if (tab == std::string::npos) return false;
+  std::string item = s.substr(tab + 1);
+  auto colon = item.rfind(':');
+  auto dash = item.find('-');
+  if (colon == std::string::npos || dash == std::string::npos || dash > colon) return false;
+  name = item.substr(dash + 1, colon - dash - 1);
+  char* end = nullptr;
+  value = std::strtod(item.c_str() + colon + 1, &end);
+  return end != item.c_str() + colon + 1;
+}
+
+// XGBoost 1.7 dispatches a buffer starting with '{' on its second byte: '"' is JSON, a letter
+// is UBJSON. Pretty-printed JSON ("{\n  \"learner\"...") therefore needs compacting first.
+Result<std::string> normalize_model_bytes(std::string_view bytes) {
+  auto invalid = [](const std::string& why) {
+    return make_error(ErrorCode::kInvalidInput, "model: not an XGBoost JSON/UBJSON model: " + why);
+  };
+  if (bytes.size() < 2 || bytes[0] != '{') return invalid("does not start with '{'");
+  nlohmann::json doc;
+  bool text = bytes[1] == '"' || std::isspace(static_cast<unsigned char>(bytes[1]));
+  try {
+    doc = text ? nlohmann::json::parse(bytes) : nlohmann::json::from_ubjson(bytes);
+  } catch (const std::exception& e) {
+    std::string why = e.what();
+    if (auto nl = why.find('\n'); nl != std::string::npos) why.resize(nl);
+    return invalid(text ? "bad JSON (" + why + ")" : "bad or truncated UBJSON (" + why + ")");
+  }
+  if (!doc.is_object() || !doc.contains("learner") || !doc["learner"].is_object())
+    return invalid("no 'learner' object");
+  if (text && bytes[1] != '"') return doc.dump();
+  return std::string(bytes);
+}
+
+}  // namespace
+
+std::string xgboost_version() {
+  int major = 0, minor = 0, patch = 0;
+  XGBoostVersion(&major, &minor, &patch);
+  return fmt::format("{}.{}.{}", major, minor, patch);
+}
+
+struct XgbModel::Impl {
+  BoosterHandle h = nullptr;
+  int best_iteration = -1;
+  size_t num_features = 0;
+  int num_outputs = 1;
+  std::string objective;
+  mutable std::mutex nthread_mu;
+  mutable int nthread = -1;
+
+  ~Impl() {
+    if (h) XGBoosterFree(h);
+  }
+
+  // Caches what the accessors report, from the booster's own config.
+  Status describe() {
+    bst_ulong nf = 0;
+    if (XGBoosterGetNumFeature(h, &nf) != 0) return xgb_error(ErrorCode::kInvalidInput, "model");
+    num_features = static_cast<size_t>(nf);
+    bst_ulong len = 0;
+    const char* cfg = nullptr;
+    if (XGBoosterSaveJsonConfig(h, &len, &cfg) != 0)
+      return xgb_error(ErrorCode::kInvalidInput, "model config");
+    try {
+      auto doc = nlohmann::json::parse(std::string_view(cfg, len));
+      const auto& learner = doc.at("learner");
+      objective = learner.at("objective").at("name").get<std::string>();
+      int num_class =
+          std::stoi(learner.at("learner_model_param").at("num_class").get<std::string>());
+      num_outputs = objective == "multi:softprob" ? std::max(num_class, 1) : 1;
+    } catch (const std::exception& e) {
+      return make_error(ErrorCode::kInvalidInput, std::string("model config: ") + e.what());
+    }
+    int success = 0;
+    const char* attr = nullptr;
+    if (XGBoosterGetAttr(h, "best_iteration", &attr, &success) == 0 && success && attr)
+      best_iteration = std::atoi(attr);
+    return {};
+  }
+
+  Status set_nthread(int n) const {
+    std::lock_guard<std::mutex> lock(nthread_mu);
+    if (nthread == n) return {};
+    if (XGBoosterSetParam(h, "nthread", std::to_string(n).c_str()) != 0)
+      return xgb_error(ErrorCode::kRuntime, "predict");
+    nthread = n;
+    return {};
+  }
+};
+
+XgbModel::XgbModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+XgbModel::XgbModel(XgbModel&&) noexcept = default;
+XgbModel& XgbModel::operator=(XgbModel&&) noexcept = default;
+XgbModel::~XgbModel() = default;
+
+Result<XgbModel> XgbModel::load(std::string_view bytes) {
+  MLO_ASSIGN_OR_RETURN(std::string normalized, normalize_model_bytes(bytes));
+  auto impl = std::make_unique<Impl>();
+  if (XGBoosterCreate(nullptr, 0, &impl->h) != 0) return xgb_error(ErrorCode::kRuntime, "model");
+  if (XGBoosterLoadModelFromBuffer(impl->h, normalized.data(), normalized.size()) != 0)
+    return xgb_error(ErrorCode::kInvalidInput, "model");
+  MLO_TRY(impl->describe());
+  return XgbModel(std::move(impl));
+}
+
+Result<XgbModel> XgbModel::train(DenseView x, const std::vector<float>& y, const DenseView* eval_x,
+                                 const std::vector<float>* eval_y, const TrainOptions& options) {
+  if (x.rows == 0 || x.cols == 0)
+    return make_error(ErrorCode::kInvalidInput, "train: no training data");
+  if (options.num_boost_round < 1)
+    return make_error(ErrorCode::kInvalidInput, "train: num_boost_round must be >= 1");
+  bool has_eval = eval_x && eval_y && eval_x->rows > 0;
+  if (options.early_stopping_rounds > 0 && !has_eval)
+    return make_error(ErrorCode::kInvalidInput, "train: early stopping needs an eval set");
+  MLO_ASSIGN_OR_RETURN(DMatrix dtrain, make_dmatrix(x, y, "train data"));
+  DMatrix deval;
+  if (has_eval) {
+    if (eval_x->cols != x.cols)
+      return make_error(ErrorCode::kInvalidInput, "train: eval data has a different column count");
+    MLO_ASSIGN_OR_RETURN(deval, make_dmatrix(*eval_x, *eval_y, "eval data"));
+  }
+  auto impl = std::make_unique<Impl>();
+  DMatrixHandle cache[2] = {dtrain.h, deval.h};
+  if (XGBoosterCreate(cache, has_eval ? 2 : 1, &impl->h) != 0)
+    return xgb_error(ErrorCode::kRuntime, "train");
+  std::map<std::string, std::string> params = options.params;
+  params.emplace("verbosity", "0");  // XGBoost would log to stderr; lib/ never prints
+  params["nthread"] = std::to_string(options.nthread);
+  for (const auto& [k, v] : params) {
+    if (XGBoosterSetParam(impl->h, k.c_str(), v.c_str()) != 0)
+      return xgb_error(ErrorCode::kInvalidInput, "train: parameter " + k);
+  }
+  std::string metric_name;
+  double best_score = NAN;
+  int best_round = -1;
+  int rounds = 0;
+  for (int round = 0; round < options.num_boost_round; ++round) {
+    if (XGBoosterUpdateOneIter(impl->h, round, dtrain.h) != 0)
+      return xgb_error(ErrorCode::kInvalidInput, "train");
+    rounds = round + 1;
+    double score = NAN;
+    if (has_eval) {
+      const char* names[1] = {"eval"};
+      const char* text = nullptr;
+      if (XGBoosterEvalOneIter(impl->h, round, &deval.h, names, 1, &text) != 0)
+        return xgb_error(ErrorCode::kInvalidInput, "train: evaluation");
+      if (!parse_last_metric(text, metric_name, score))
+        return make_error(ErrorCode::kRuntime,
+                          std::string("train: cannot parse eval result '") + text + "'");
+    }
+    if (options.on_round) options.on_round(round, score);
+    if (options.early_stopping_rounds <= 0 || std::isnan(score)) continue;
+    bool better =
+        best_round < 0 || (metric_maximized(metric_name) ? score > best_score : score < best_score);
+    if (better) {
+      best_score = score;
+      best_round = round;
+    } else if (round - best_round >= options.early_stopping_rounds) {
+      break;
+    }
+  }
+  if (options.early_stopping_rounds > 0 && best_round >= 0) {
+    impl->best_iteration = best_round;
+    if (best_round + 1 < rounds) {
+      BoosterHandle sliced = nullptr;
+      if (XGBoosterSlice(impl->h, 0, best_round + 1, 1, &sliced) != 0)
+        return xgb_error(ErrorCode::kRuntime, "train: slice");
+      XGBoosterFree(impl->h);
+      impl->h = sliced;
+    }
+    std::string best = std::to_string(best_round);
+    if (XGBoosterSetAttr(impl->h, "best_iteration", best.c_str()) != 0)
+      return xgb_error(ErrorCode::kRuntime, "train");
+  }
+  MLO_TRY(impl->describe());
+  impl->nthread = -1;
+  return XgbModel(std::move(impl));
+}
+
+static Result<std::string> save_buffer(void* h, const char* format) {
+  bst_ulong len = 0;
+  const char* buf = nullptr;
+  std::string cfg = fmt::format(R"({{"format":"{}"}})", format);
+  if (XGBoosterSaveModelToBuffer(h, cfg.c_str(), &len, &buf) != 0)
+    return xgb_error(ErrorCode::kRuntime, "save model");
+  return std::string(buf, len);
+}
+
+Result<std::string> XgbModel::save_ubjson() const {
+  return save_buffer(impl_->h, "ubj");
+}
+Result<std::string> XgbModel::save_json() const {
+  return save_buffer(impl_->h, "json");
+}
+
+size_t XgbModel::num_features() const {
+  return impl_->num_features;
+}
+int XgbModel::num_outputs() const {
+  return impl_->num_outputs;
+}
+std::string XgbModel::objective() const {
+  return impl_->objective;
+}
+int XgbModel::best_iteration() const {
+  return impl_->best_iteration;
+}
+
+Status XgbModel::predict(DenseView x, std::vector<float>& out, int nthread) const {
+  out.clear();
+  if (x.rows == 0) return {};
+  if (x.cols != impl_->num_features)
+    return make_error(
+        ErrorCode::kInvalidInput,
+        fmt::format("predict: {} columns, the model has {} features", x.cols, impl_->num_features));
+  MLO_TRY(impl_->set_nthread(nthread));
+  std::string array =
+      fmt::format(R"({{"data":[{},true],"shape":[{},{}],"typestr":"<f4","version":3}})",
+                  reinterpret_cast<uintptr_t>(x.data), x.rows, x.cols);
+  const char* config =
+      R"({"type":0,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false,"cache_id":0,"missing":NaN})";
+  const bst_ulong* shape = nullptr;
+  bst_ulong dim = 0;
+  const float* result = nullptr;
+  if (XGBoosterPredictFromDense(impl_->h, array.c_str(), config, nullptr, &shape, &dim, &result) !=
+      0)
+    return xgb_error(ErrorCode::kRuntime, "predict");
+  size_t n = 1;
+  for (bst_ulong i = 0; i < dim; ++i) n *= static_cast<size_t>(shape[i]);
+  out.assign(result, result + n);
+  return {};
+}
+
+}  // namespace mlo

@@ -1,0 +1,50 @@
+// The library half of `mlo train`: read the data, fit the preprocessing, train, evaluate,
+// profile the training data and assemble the registration (nothing is written here; the caller
+// hands `request` to register_version, with dry_run when asked).
+//
+// Rows whose target is missing are dropped (counted in dropped_rows). Labels: binary 0/1,
+// regression any finite number, multiclass integer class indices 0..K-1 (K = params.num_class
+// or the largest label + 1). Evaluation data is --eval's file, or a deterministic holdout
+// (shuffled with the recipe's params.seed, default 0) of the training rows; the holdout's
+// eval digest is the training file's digest combined with the split's fraction and seed.
+// The baseline profile covers every row of the training file (features only).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "mlo/core/result.hpp"
+#include "mlo/registry/registry.hpp"
+#include "mlo/score/train/recipe.hpp"
+
+namespace mlo::train {
+
+struct TrainInputs {
+  std::string data_path;
+  std::optional<std::string> eval_path;  // else a holdout of data_path
+  double holdout = 0.2;                  // fraction in (0, 1)
+  int threads = 0;                       // 0 = all cores
+};
+
+struct TrainProgress {
+  std::function<void(const std::string& stage)> on_stage;  // "reading train.csv", "training", ...
+  std::function<void(int round, int total, double metric)> on_round;  // metric: NaN without eval
+};
+
+struct TrainOutcome {
+  RegisterRequest request;  // manifest fields, artifacts model/preprocess/baseline/recipe
+  std::map<std::string, double> metrics;
+  std::string objective;
+  int rounds_trained = 0;
+  int best_iteration = 0;  // 0-based; the last round when early stopping did not stop
+  uint64_t train_rows = 0, eval_rows = 0, dropped_rows = 0;
+};
+
+// kInvalidInput for data problems (missing column, bad labels, too few rows), naming them.
+Result<TrainOutcome> train_recipe(const Recipe& recipe, const TrainInputs& inputs,
+                                  const TrainProgress& progress = {});
+
+}  // namespace mlo::train

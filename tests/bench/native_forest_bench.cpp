@@ -1,0 +1,100 @@
+// NativeForest vs XGBoost predict on a flights-like model: 8 features, 300 trees of depth 8,
+// binary:logistic, 3,000,000 rows, 2 threads each (native: rows split in halves, one thread
+// each). Prints times, ratios and whether the outputs are identical.
+//
+// Build (Release library in build-rel):
+//   g++ -std=c++20 -O2 -I lib tests/bench/native_forest_bench.cpp build-rel/lib/libmlo_model.a \
+//       build-rel/lib/libmlo_core.a -lxgboost -lpthread -o /tmp/nf_bench
+// Run: /tmp/nf_bench [rows] [train_rows]
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "mlo/model/native_forest.hpp"
+
+using namespace mlo;
+
+namespace {
+
+void make_rows(size_t rows, uint32_t seed, std::vector<float>& x, std::vector<float>& y) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> month(1, 12), day(1, 28), dow(0, 6), hour(5, 23),
+      minute(0, 59), dist(100, 3000), airport(0, 29);
+  std::uniform_real_distribution<double> unit(0, 1);
+  x.resize(rows * 8);
+  y.resize(rows);
+  for (size_t r = 0; r < rows; ++r) {
+    float* row = &x[r * 8];
+    row[0] = static_cast<float>(month(rng));
+    row[1] = static_cast<float>(day(rng));
+    row[2] = static_cast<float>(dow(rng));
+    row[3] = static_cast<float>(hour(rng));
+    row[4] = static_cast<float>(minute(rng));
+    row[5] = unit(rng) < 0.02 ? NAN : static_cast<float>(dist(rng));
+    row[6] = static_cast<float>(airport(rng));
+    row[7] = static_cast<float>(airport(rng));
+    double z = -1.5 + 0.08 * (row[3] - 12) + 0.3 * (row[2] >= 5) +
+               0.0002 * (std::isnan(row[5]) ? 800 : row[5]) +
+               0.05 * (static_cast<int>(row[6]) % 3) + 0.4 * (row[0] == 12 || row[0] == 7);
+    y[r] = unit(rng) < 1.0 / (1.0 + std::exp(-z)) ? 1.0f : 0.0f;
+  }
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t rows = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 3000000;
+  size_t train_rows = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 200000;
+  std::vector<float> tx, ty, x, y;
+  make_rows(train_rows, 1, tx, ty);
+  make_rows(rows, 2, x, y);
+  TrainOptions opt;
+  opt.params = {{"objective", "binary:logistic"},
+                {"max_depth", "8"},
+                {"eta", "0.1"},
+                {"tree_method", "hist"}};
+  opt.num_boost_round = 300;
+  opt.nthread = 2;
+  auto t0 = std::chrono::steady_clock::now();
+  auto model = XgbModel::train(DenseView{tx.data(), train_rows, 8}, ty, nullptr, nullptr, opt);
+  if (!model.ok()) {
+    std::fprintf(stderr, "train: %s\n", model.error().message.c_str());
+    return 1;
+  }
+  std::printf("train %zu rows, 300 trees depth 8: %.2f s\n", train_rows, seconds_since(t0));
+  DenseView view{x.data(), rows, 8};
+  std::vector<float> want;
+  t0 = std::chrono::steady_clock::now();
+  if (!model->predict(view, want, 2).ok()) return 1;
+  double t_xgb = seconds_since(t0);
+  std::printf("xgboost predict, nthread 2: %.3f s\n", t_xgb);
+  auto forest = NativeForest::build(*model);
+  if (!forest.ok() || !forest->supported()) return 1;
+  std::vector<NativeForest::Path> paths{NativeForest::Path::kPortable};
+  if (NativeForest::cpu_has_avx512()) paths.push_back(NativeForest::Path::kAvx512);
+  for (auto path : paths) {
+    forest->set_path(path);
+    std::vector<float> got(rows);
+    t0 = std::chrono::steady_clock::now();
+    size_t half = rows / 2;
+    std::thread worker([&] { forest->predict(DenseView{x.data(), half, 8}, got.data()); });
+    forest->predict(DenseView{x.data() + half * 8, rows - half, 8}, got.data() + half);
+    worker.join();
+    double t = seconds_since(t0);
+    size_t diff = 0;
+    for (size_t i = 0; i < rows; ++i) diff += std::memcmp(&got[i], &want[i], sizeof(float)) != 0;
+    std::printf("native %-8s 2 threads: %.3f s  (%.1fx xgboost), %zu of %zu outputs differ\n",
+                path == NativeForest::Path::kAvx512 ? "avx512" : "portable", t, t_xgb / t, diff,
+                rows);
+  }
+  return 0;
+}

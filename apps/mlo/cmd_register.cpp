@@ -12,6 +12,7 @@
 #include "mlo/core/atomic_file.hpp"
 #include "mlo/core/version.hpp"
 #include "mlo/data/preprocess.hpp"
+#include "mlo/drift/stream.hpp"
 #include "mlo/model/xgboost_model.hpp"
 #include "mlo/registry/manifest_json.hpp"
 #include "mlo/registry/registry.hpp"
@@ -26,6 +27,7 @@ struct RegisterOptions {
   std::string preprocess;
   std::vector<std::string> params, metrics, labels, artifacts;
   std::string task;  // empty: inferred from the model's objective
+  std::string reference;  // --reference FILE.csv: drift baseline profile (helper "drift")
   bool if_new = false;
   bool dry_run = false;
 };
@@ -143,6 +145,22 @@ Result<std::map<std::string, std::string>> parse_extra_artifacts(
   return pairs;
 }
 
+// --reference: one streaming pass over the reference data builds the drift baseline profile
+// of the schema's features (added by helper "drift"; see lib/mlo/drift/profile.hpp).
+Result<std::string> baseline_from_reference(const std::string& path, const std::vector<FeatureSpec>& features) {
+  std::vector<drift::FeatureDecl> decls;
+  for (const auto& f : features)
+    decls.push_back({f.name, f.type == "categorical" ? drift::FeatureKind::kCategorical : drift::FeatureKind::kNumeric});
+  auto builder = drift::ProfileBuilder::baseline(decls);
+  auto streamed = drift::profile_stream(path, builder);
+  if (!streamed.ok()) return make_error(streamed.error().code, "register: --reference " + streamed.error().message);
+  for (size_t f = 0; f < decls.size(); ++f) {
+    if (!streamed->present[f]) return invalid("--reference " + path + ": no column '" + decls[f].name + "'");
+  }
+  if (streamed->rows == 0) return invalid("--reference " + path + ": no data rows");
+  return builder.finish().to_json();
+}
+
 // Builds the request: everything validated before anything is written.
 Result<RegisterRequest> build_request(const RegisterOptions& o) {
   RegisterRequest req;
@@ -184,6 +202,10 @@ Result<RegisterRequest> build_request(const RegisterOptions& o) {
       looks_like_json(model_bytes) ? "application/json" : "application/ubjson";
   req.artifacts["model"] = ArtifactInput{media, std::move(model_bytes), std::nullopt};
   // --reference (drift baseline) adds req.artifacts["baseline"] here.
+  if (!o.reference.empty()) {
+    MLO_ASSIGN_OR_RETURN(std::string baseline, baseline_from_reference(o.reference, mv.features));
+    req.artifacts["baseline"] = ArtifactInput{drift::kProfileMediaType, std::move(baseline), std::nullopt};
+  }
   for (const auto& [key, path] : extra)
     req.artifacts[key] = ArtifactInput{"application/octet-stream", std::nullopt, path};
 
@@ -235,6 +257,7 @@ void setup_register(CLI::App& app, Context& ctx) {
   app.add_option("--label", o->labels, "Label KEY=VALUE (repeatable)");
   app.add_option("--artifact", o->artifacts,
                  "Extra file to store with the version, KEY=FILE (repeatable)");
+  app.add_option("--reference", o->reference, "Reference data (CSV/JSONL) for the drift baseline profile");
   app.add_option("--task", o->task,
                  "binary | regression | multiclass (default: from the model's objective)");
   app.add_flag("--if-new", o->if_new,

@@ -1,10 +1,250 @@
-// Placeholder: being written in this session.
+// mlo score-batch REF --input IN --output OUT: score a file with a registered model version.
+// Flags -> ScoreOptions -> lib/mlo/score; the run record is written to the store before the
+// output is renamed into place. Exit codes: 2 bad flag, 3 bad input/schema, 4 unknown model,
+// input file or output directory, 1 I/O.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include <fmt/format.h>
+
 #include "command.hpp"
+#include "mlo/core/time.hpp"
+#include "mlo/registry/registry.hpp"
+#include "mlo/score/run_record.hpp"
+#include "mlo/score/score_batch.hpp"
+#include "output.hpp"
 
 namespace mlo::cli {
+namespace {
+
+struct ScoreBatchFlags {
+  std::string ref;
+  std::string input;
+  std::string output;
+  int threads = 0;
+  std::string shard = "0/1";
+  double threshold = 0.5;
+  std::string output_format;
+  std::string input_format;
+  std::vector<std::string> columns;
+  bool no_columns = false;
+  std::string engine = "auto";
+  std::string on_bad_row = "fail";
+  size_t chunk_kib = 2048;
+};
+
+Error usage(const std::string& message) {
+  return make_error(ErrorCode::kUsage, "score-batch: " + message);
+}
+
+Status parse_shard(const std::string& text, ScoreOptions& o) {
+  unsigned long long k = 0, n = 0;
+  char tail = 0;
+  if (std::sscanf(text.c_str(), "%llu/%llu%c", &k, &n, &tail) != 2 || n == 0 || k >= n ||
+      text.find_first_not_of("0123456789/") != std::string::npos)
+    return usage("--shard '" + text + "': expected k/N with 0 <= k < N (0-based, e.g. 0/4 .. 3/4)");
+  o.shard_index = k;
+  o.shard_count = n;
+  return {};
+}
+
+Result<ScoreOptions> make_options(const ScoreBatchFlags& f, const ModelVersion& mv) {
+  ScoreOptions o;
+  o.input = f.input;
+  o.output = f.output;
+  if (f.threads < 0) return usage("--threads must be >= 0");
+  o.threads = f.threads;
+  MLO_TRY(parse_shard(f.shard, o));
+  if (!(f.threshold >= 0.0 && f.threshold <= 1.0))
+    return usage("--threshold must be between 0 and 1");
+  o.threshold = f.threshold;
+  if (f.output_format == "csv")
+    o.output_format = OutputFormat::kCsv;
+  else if (f.output_format == "jsonl")
+    o.output_format = OutputFormat::kJsonl;
+  else if (!f.output_format.empty())
+    return usage("--output-format '" + f.output_format + "': expected csv or jsonl");
+  if (f.input_format == "csv")
+    o.input_format = DataFormat::kCsv;
+  else if (f.input_format == "jsonl")
+    o.input_format = DataFormat::kJsonl;
+  else if (!f.input_format.empty())
+    return usage("--input-format '" + f.input_format + "': expected csv or jsonl");
+  if (f.on_bad_row == "skip")
+    o.on_bad_row = OnBadRow::kSkip;
+  else if (f.on_bad_row != "fail")
+    return usage("--on-bad-row '" + f.on_bad_row + "': expected fail or skip");
+  if (f.no_columns)
+    o.columns = std::vector<std::string>{};
+  else if (!f.columns.empty())
+    o.columns = f.columns;
+  o.default_columns = mv.passthrough;
+  if (f.chunk_kib < 16 || f.chunk_kib > (1u << 20))
+    return usage("--chunk-kib must be between 16 and 1048576");
+  o.chunk_bytes = f.chunk_kib << 10;
+  return o;
+}
+
+Result<Engine> parse_engine(const std::string& text) {
+  if (text == "auto") return Engine::kAuto;
+  if (text == "native") return Engine::kNative;
+  if (text == "xgboost") return Engine::kXgboost;
+  return usage("--engine '" + text + "': expected auto, native or xgboost");
+}
+
+nlohmann::json summary_json(const ScoreRunInfo& info, const std::string& record_key) {
+  const ScoreSummary& s = *info.summary;
+  double mb = static_cast<double>(s.input_text_bytes) / 1e6;
+  return {{"run_id", info.run_id},
+          {"run_record", record_key},
+          {"model",
+           {{"ref", info.ref},
+            {"name", info.model_name},
+            {"version", info.model_version},
+            {"manifest_digest", info.manifest_digest},
+            {"task", info.task},
+            {"engine", info.engine}}},
+          {"input",
+           {{"path", s.input_name},
+            {"digest", s.input_digest},
+            {"format", s.input_format},
+            {"compression", s.input_compression},
+            {"bytes", s.input_bytes},
+            {"uncompressed_bytes", s.input_text_bytes}}},
+          {"output",
+           {{"path", s.output_name},
+            {"format", s.output_format},
+            {"compression", s.output_compression},
+            {"bytes", s.output_bytes},
+            {"columns", s.output_columns}}},
+          {"rows",
+           {{"in", s.rows_in},
+            {"out", s.rows_out},
+            {"skipped", s.rows_skipped},
+            {"other_shards", s.rows_other_shards},
+            {"unseen_categories", s.unseen_categories}}},
+          {"first_skip_reason", s.first_skip_reason},
+          {"shard", info.shard},
+          {"threads", s.threads},
+          {"seconds", {{"load", info.load_seconds}, {"score", s.seconds}}},
+          {"mb_per_s", s.seconds > 0 ? mb / s.seconds : 0.0}};
+}
+
+Result<int> score(const Context& ctx, const ScoreBatchFlags& f) {
+  MLO_ASSIGN_OR_RETURN(Engine engine, parse_engine(f.engine));
+  if (f.input.empty() || f.output.empty())
+    return usage("--input and --output must not be empty (use - for stdin/stdout)");
+  MLO_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.open_store());
+  const auto t0 = std::chrono::steady_clock::now();
+  MLO_ASSIGN_OR_RETURN(VersionRecord rec, resolve_version(*store, f.ref));
+  const ModelVersion& mv = rec.manifest;
+  MLO_ASSIGN_OR_RETURN(ScoreOptions options, make_options(f, mv));
+  MLO_ASSIGN_OR_RETURN(Predictor predictor, Predictor::load(*store, mv, engine));
+
+  ScoreRunInfo run;
+  run.run_id = new_run_id();
+  run.started = now_rfc3339();
+  run.actor = current_actor();
+  run.ref = f.ref;
+  run.model_name = mv.name;
+  run.model_version = mv.version;
+  run.manifest_digest = rec.digest;
+  run.engine = predictor.engine();
+  run.task = mv.task;
+  run.shard = f.shard;
+  run.threshold = f.threshold;
+  run.on_bad_row = f.on_bad_row;
+  run.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  std::string record_key;
+  options.before_commit = [&](const ScoreSummary& s) -> Status {
+    run.summary = &s;
+    auto key = write_run_record(*store, score_run_record_yaml(run));
+    if (!key.ok())
+      return make_error(key.error().code, "writing the run record: " + key.error().message);
+    record_key = *key;
+    return {};
+  };
+  const bool progress = ctx.show_progress();
+  auto last = std::chrono::steady_clock::now();
+  if (progress) {
+    options.on_progress = [&](uint64_t bytes, uint64_t rows) {
+      auto now = std::chrono::steady_clock::now();
+      if (now - last < std::chrono::milliseconds(250)) return;
+      last = now;
+      std::cerr << fmt::format("\rscoring: {} rows, {:.1f} MB read", rows,
+                               static_cast<double>(bytes) / 1e6)
+                << std::flush;
+    };
+  }
+  auto result = score_batch(predictor, options);
+  if (progress) std::cerr << "\r\033[K" << std::flush;
+  if (!result.ok()) return result.error();
+  const ScoreSummary& s = *result;
+  run.summary = &s;
+
+  if (ctx.global.json) {
+    // stdout carries the scores when --output is '-': the summary then goes to stderr.
+    std::string doc = summary_json(run, record_key).dump(2);
+    (f.output == "-" ? std::cerr : std::cout) << doc << "\n";
+  } else {
+    info(
+        fmt::format("scored {} of {} rows with {}:{} ({}) in {:.2f} s, {:.0f} MB/s -> {}",
+                    s.rows_out, s.rows_in, mv.name, mv.version, predictor.engine(), s.seconds,
+                    s.seconds > 0 ? static_cast<double>(s.input_text_bytes) / 1e6 / s.seconds : 0.0,
+                    s.output_name));
+    if (s.rows_skipped)
+      info(fmt::format("skipped {} bad rows; first: {}", s.rows_skipped, s.first_skip_reason));
+    if (s.unseen_categories)
+      info(fmt::format("{} categorical values were not seen in training (scored as missing)",
+                       s.unseen_categories));
+    info("run record: " + record_key);
+  }
+  return 0;
+}
+
+}  // namespace
 
 void setup_score_batch(CLI::App& app, Context& ctx) {
-  app.callback([&ctx] { ctx.run = []() -> Result<int> { return make_error(ErrorCode::kUsage, "score_batch: not built yet"); }; });
+  auto f = std::make_shared<ScoreBatchFlags>();
+  app.add_option("ref", f->ref,
+                 "Model reference: name, name:N, name@alias or sha256:<manifest digest>")
+      ->required();
+  app.add_option("-i,--input", f->input,
+                 "Input CSV or JSON Lines file, or - for stdin (gz/zst/xz/bz2 detected)")
+      ->required();
+  app.add_option("-o,--output", f->output,
+                 "Output file, or - for stdout (.gz/.zst/.xz/.bz2 compress)")
+      ->required();
+  app.add_option("--threads", f->threads, "Worker threads (default: all cores)");
+  app.add_option("--shard", f->shard,
+                 "Score only rows with index % N == k (k/N, 0-based; default 0/1)");
+  app.add_option("--threshold", f->threshold,
+                 "Binary label threshold: label = score >= threshold (default 0.5)");
+  app.add_option("--output-format", f->output_format,
+                 "csv | jsonl (default: from the output name, else csv)");
+  app.add_option("--input-format", f->input_format,
+                 "csv | jsonl (default: from the input name, else csv)");
+  app.add_option("--columns", f->columns,
+                 "Passthrough columns, comma-separated (default: the manifest's)")
+      ->delimiter(',');
+  app.add_flag("--no-columns", f->no_columns, "No passthrough columns, only the predictions");
+  app.add_option("--engine", f->engine,
+                 "auto | native | xgboost (default auto: native when it supports the model)");
+  app.add_option("--on-bad-row", f->on_bad_row, "fail | skip (default fail)");
+  app.add_option("--chunk-kib", f->chunk_kib,
+                 "Bytes of input per work unit, in KiB (default 2048)");
+  app.callback([&ctx, f] {
+    ctx.run = [&ctx, f]() -> Result<int> {
+      auto rc = score(ctx, *f);
+      if (!rc.ok())
+        return make_error(rc.error().code, "score-batch " + f->ref + ": " + rc.error().message);
+      return rc;
+    };
+  });
 }
 
 }  // namespace mlo::cli

@@ -10,16 +10,15 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <optional>
 #include <thread>
 #include <vector>
 
 #include "mlo/core/atomic_file.hpp"
 #include "mlo/core/digest.hpp"
+#include "mlo/store/local/dir_walk.hpp"
 
 namespace mlo {
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -227,27 +226,17 @@ Result<std::vector<std::string>> LocalStore::list(const std::string& prefix) {
   std::string trimmed = prefix;
   if (!trimmed.empty() && trimmed.back() == '/') trimmed.pop_back();
   if (!trimmed.empty()) MLO_TRY(validate_key(trimmed));
-  std::string dir_part =
-      prefix.substr(0, prefix.rfind('/') == std::string::npos ? 0 : prefix.rfind('/') + 1);
-  fs::path base = fs::path(root_) / dir_part;
+  // Walk only the deepest directory the prefix names; its last partial segment filters the
+  // top level ("models/a" walks models/ but only entries starting with "a").
+  const size_t slash = prefix.rfind('/');
+  const std::string dir_part = slash == std::string::npos ? "" : prefix.substr(0, slash + 1);
+  const std::string_view partial = std::string_view(prefix).substr(dir_part.size());
   std::vector<std::string> keys;
-  std::error_code ec;
-  if (!fs::is_directory(base, ec)) return keys;
-  fs::recursive_directory_iterator it(base, ec), end;
-  for (; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (name.empty() || name[0] == '.') {  // temp and lock files, and anything not ours
-      if (it->is_directory(ec)) it.disable_recursion_pending();
-      continue;
-    }
-    if (!it->is_regular_file(ec)) continue;
-    std::string key = dir_part + it->path().lexically_relative(base).generic_string();
-    if (key.compare(0, prefix.size(), prefix) == 0) keys.push_back(std::move(key));
-  }
-  if (ec)
+  auto walked =
+      walk_files(dir_part.empty() ? root_ : root_ + "/" + dir_part, dir_part, partial, keys);
+  if (!walked.ok())
     return make_error(ErrorCode::kRuntime,
-                      "store " + root_ + ": list " + prefix + ": " + ec.message());
-  std::sort(keys.begin(), keys.end());
+                      "store " + root_ + ": list " + prefix + ": " + walked.error().message);
   return keys;
 }
 

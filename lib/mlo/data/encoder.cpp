@@ -1,0 +1,113 @@
+#include "mlo/data/encoder.hpp"
+
+#include <cmath>
+#include <unordered_map>
+
+namespace mlo {
+
+struct Encoder::Impl {
+  PreprocessSpec spec;  // owns the category strings the maps point into
+  std::vector<size_t> source;
+  std::vector<std::unordered_map<std::string_view, float>> codes;  // per feature; empty if numeric
+};
+
+Encoder::Encoder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Encoder::Encoder(Encoder&&) noexcept = default;
+Encoder& Encoder::operator=(Encoder&&) noexcept = default;
+Encoder::~Encoder() = default;
+
+Result<Encoder> Encoder::create(const PreprocessSpec& spec, const std::vector<std::string>& header,
+                                const std::string& what) {
+  auto impl = std::make_unique<Impl>();
+  impl->spec = spec;
+  std::unordered_map<std::string_view, size_t> by_name;
+  for (size_t i = 0; i < header.size(); ++i) by_name.emplace(header[i], i);
+  std::vector<std::string> missing;
+  for (const auto& f : impl->spec.features) {
+    auto it = by_name.find(f.name);
+    if (it == by_name.end()) {
+      missing.push_back(f.name);
+      continue;
+    }
+    impl->source.push_back(it->second);
+    auto& map = impl->codes.emplace_back();
+    map.reserve(f.categories.size());
+    for (size_t c = 0; c < f.categories.size(); ++c)
+      map.emplace(f.categories[c], static_cast<float>(c));
+  }
+  if (!missing.empty()) {
+    std::string names;
+    for (const auto& m : missing) names += (names.empty() ? "'" : ", '") + m + "'";
+    return make_error(ErrorCode::kInvalidInput, what + ": missing feature column" +
+                                                    (missing.size() > 1 ? "s " : " ") + names);
+  }
+  return Encoder(std::move(impl));
+}
+
+size_t Encoder::num_features() const {
+  return impl_->source.size();
+}
+size_t Encoder::source_column(size_t feature) const {
+  return impl_->source[feature];
+}
+
+bool Encoder::encode_field(size_t feature, std::string_view field, float& out) const {
+  const FeatureEncoding& f = impl_->spec.features[feature];
+  if (f.type == FeatureEncoding::Type::kCategorical) {
+    const auto& map = impl_->codes[feature];
+    auto it = map.find(field);
+    out = it == map.end() ? NAN : it->second;  // missing tokens are never categories
+    if (it != map.end() && is_missing_token(field)) out = NAN;
+    return true;
+  }
+  if (!parse_float_field(field, out)) return false;
+  if (std::isnan(out) && !std::isnan(f.impute)) out = static_cast<float>(f.impute);
+  return true;
+}
+
+Status Encoder::encode(const RowBlock& block, OnBadRow on_bad_row, EncodedBlock& out) const {
+  const size_t nf = num_features();
+  const size_t rows = block.rows();
+  out.x.resize(rows * nf);
+  out.rows.clear();
+  out.rows.reserve(rows);
+  out.bad = {};
+  out.unseen = 0;
+  const auto& features = impl_->spec.features;
+  size_t kept = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    float* dst = out.x.data() + kept * nf;
+    bool ok = true;
+    for (size_t i = 0; i < nf; ++i) {
+      std::string_view field = block.at(r, impl_->source[i]);
+      if (features[i].type == FeatureEncoding::Type::kCategorical) {
+        const auto& map = impl_->codes[i];
+        auto it = map.find(field);
+        if (it != map.end() && !is_missing_token(field)) {
+          dst[i] = it->second;
+        } else {
+          dst[i] = NAN;
+          if (!is_missing_token(field)) ++out.unseen;
+        }
+        continue;
+      }
+      if (!encode_field(i, field, dst[i])) {
+        std::string shown(field.substr(0, 40));
+        std::string why = "line " + std::to_string(block.lines[r]) + ": column '" +
+                          features[i].name + "': '" + shown + (field.size() > 40 ? "...'" : "'") +
+                          " is not a number";
+        if (on_bad_row == OnBadRow::kFail) return make_error(ErrorCode::kInvalidInput, why);
+        out.bad.add(std::move(why));
+        ok = false;
+        break;
+      }
+    }
+    if (!ok) continue;
+    out.rows.push_back(static_cast<uint32_t>(r));
+    ++kept;
+  }
+  out.x.resize(kept * nf);
+  return {};
+}
+
+}  // namespace mlo

@@ -1,0 +1,207 @@
+#include "mlo/data/input.hpp"
+
+#include <archive.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "mlo/core/digest.hpp"
+
+namespace mlo {
+
+namespace {
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+constexpr std::string_view kCompressionSuffixes[] = {".gz", ".zst", ".xz", ".bz2", ".lz4"};
+
+// Magic bytes of the compressed formats libarchive can decode as a raw stream.
+const char* detect_compression(const unsigned char* p, size_t n) {
+  auto has = [&](std::initializer_list<unsigned char> magic) {
+    if (n < magic.size()) return false;
+    size_t i = 0;
+    for (unsigned char m : magic)
+      if (p[i++] != m) return false;
+    return true;
+  };
+  if (has({0x1f, 0x8b})) return "gzip";
+  if (has({0x28, 0xb5, 0x2f, 0xfd})) return "zstd";
+  if (has({0xfd, '7', 'z', 'X', 'Z', 0x00})) return "xz";
+  if (has({'B', 'Z', 'h'})) return "bzip2";
+  if (has({0x04, 0x22, 0x4d, 0x18})) return "lz4";
+  return nullptr;
+}
+
+}  // namespace
+
+std::string strip_compression_suffix(const std::string& path) {
+  for (auto suffix : kCompressionSuffixes)
+    if (ends_with(path, suffix)) return path.substr(0, path.size() - suffix.size());
+  return path;
+}
+
+DataFormat format_from_path(const std::string& path) {
+  std::string base = strip_compression_suffix(path);
+  return ends_with(base, ".jsonl") || ends_with(base, ".ndjson") ? DataFormat::kJsonl
+                                                                 : DataFormat::kCsv;
+}
+
+struct InputStream::Impl {
+  std::string name;
+  int fd = -1;
+  bool own_fd = false;
+  std::string compression = "none";
+  Sha256 sha;
+  uint64_t raw = 0;
+  std::string peek;  // bytes read for detection, handed out first
+  size_t peek_pos = 0;
+  archive* ar = nullptr;
+  std::vector<char> raw_buf;
+  bool eof = false;
+  std::string io_error;  // set by the libarchive read callback
+  std::string digest;    // cached result of raw_digest()
+
+  ~Impl() {
+    if (ar) archive_read_free(ar);
+    if (own_fd && fd >= 0) ::close(fd);
+  }
+
+  // Raw bytes from the descriptor, hashed as they pass.
+  Result<size_t> raw_read(char* buf, size_t size) {
+    if (peek_pos < peek.size()) {
+      size_t n = std::min(size, peek.size() - peek_pos);
+      std::memcpy(buf, peek.data() + peek_pos, n);
+      peek_pos += n;
+      return n;
+    }
+    for (;;) {
+      ssize_t n = ::read(fd, buf, size);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return make_error(ErrorCode::kRuntime, name + ": read failed: " + std::strerror(errno));
+      }
+      sha.update(buf, static_cast<size_t>(n));
+      raw += static_cast<uint64_t>(n);
+      return static_cast<size_t>(n);
+    }
+  }
+
+  static la_ssize_t archive_read_cb(archive* a, void* client, const void** out) {
+    auto* self = static_cast<Impl*>(client);
+    auto n = self->raw_read(self->raw_buf.data(), self->raw_buf.size());
+    if (!n.ok()) {
+      self->io_error = n.error().message;
+      archive_set_error(a, EIO, "%s", self->io_error.c_str());
+      return -1;
+    }
+    *out = self->raw_buf.data();
+    return static_cast<la_ssize_t>(*n);
+  }
+
+  Error decode_error() const {
+    if (!io_error.empty()) return make_error(ErrorCode::kRuntime, io_error);
+    const char* why = ar ? archive_error_string(ar) : nullptr;
+    return make_error(ErrorCode::kInvalidInput, name + ": truncated or corrupt " + compression +
+                                                    " data: " + (why ? why : "unknown error"));
+  }
+
+  Status start_decoder() {
+    ar = archive_read_new();
+    if (!ar) return make_error(ErrorCode::kRuntime, name + ": cannot allocate decoder");
+    archive_read_support_filter_all(ar);
+    archive_read_support_format_raw(ar);
+    raw_buf.resize(1u << 20);
+    if (archive_read_open(ar, this, nullptr, archive_read_cb, nullptr) != ARCHIVE_OK)
+      return decode_error();
+    archive_entry* entry = nullptr;
+    int rc = archive_read_next_header(ar, &entry);
+    if (rc == ARCHIVE_EOF) {
+      eof = true;  // a compressed empty file
+      return {};
+    }
+    if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) return decode_error();
+    return {};
+  }
+};
+
+InputStream::InputStream(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+InputStream::InputStream(InputStream&&) noexcept = default;
+InputStream& InputStream::operator=(InputStream&&) noexcept = default;
+InputStream::~InputStream() = default;
+
+Result<InputStream> InputStream::open(const std::string& path) {
+  auto impl = std::make_unique<Impl>();
+  if (path == "-") {
+    impl->name = "stdin";
+    impl->fd = STDIN_FILENO;
+  } else {
+    impl->name = path;
+    impl->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (impl->fd < 0) {
+      int err = errno;
+      return make_error(err == ENOENT ? ErrorCode::kNotFound : ErrorCode::kRuntime,
+                        path + ": cannot open: " + std::strerror(err));
+    }
+    impl->own_fd = true;
+    ::posix_fadvise(impl->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  }
+  // Peek at up to 6 bytes (the longest magic) without losing them.
+  char head[6];
+  size_t got = 0;
+  while (got < sizeof head) {
+    MLO_ASSIGN_OR_RETURN(size_t n, impl->raw_read(head + got, sizeof head - got));
+    if (n == 0) break;
+    got += n;
+  }
+  impl->peek.assign(head, got);
+  if (const char* comp = detect_compression(reinterpret_cast<const unsigned char*>(head), got)) {
+    impl->compression = comp;
+    MLO_TRY(impl->start_decoder());
+  }
+  return InputStream(std::move(impl));
+}
+
+Result<size_t> InputStream::read(char* buf, size_t size) {
+  Impl& s = *impl_;
+  if (s.eof || size == 0) return size_t{0};
+  if (!s.ar) {
+    MLO_ASSIGN_OR_RETURN(size_t n, s.raw_read(buf, size));
+    if (n == 0) s.eof = true;
+    return n;
+  }
+  la_ssize_t n = archive_read_data(s.ar, buf, size);
+  if (n < 0) return s.decode_error();
+  if (n == 0) s.eof = true;
+  return static_cast<size_t>(n);
+}
+
+const std::string& InputStream::name() const {
+  return impl_->name;
+}
+std::string InputStream::compression() const {
+  return impl_->compression;
+}
+uint64_t InputStream::raw_bytes() const {
+  return impl_->raw;
+}
+
+std::string InputStream::raw_digest() {
+  Impl& s = *impl_;
+  if (!s.digest.empty()) return s.digest;
+  // Hash whatever the decoder left unread (e.g. trailing padding) so the digest covers the file.
+  std::vector<char> rest(1u << 16);
+  while (true) {
+    auto n = s.raw_read(rest.data(), rest.size());
+    if (!n.ok() || *n == 0) break;
+  }
+  s.digest = s.sha.finish();
+  return s.digest;
+}
+
+}  // namespace mlo

@@ -1,0 +1,171 @@
+// Profile serialization and merging.
+#include <algorithm>
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "mlo/drift/profile.hpp"
+
+namespace mlo::drift {
+
+using nlohmann::json;
+
+const FeatureProfile* Profile::find(std::string_view name) const {
+  for (const auto& f : features) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+std::string Profile::to_json() const {
+  json doc{{"schema", kProfileSchema}, {"rows", rows}, {"features", json::array()}};
+  for (const auto& f : features) {
+    json j{{"name", f.name},
+           {"kind", f.kind == FeatureKind::kNumeric ? "numeric" : "categorical"},
+           {"rows", f.rows},
+           {"nulls", f.nulls},
+           {"type_errors", f.type_errors},
+           {"count", f.count}};
+    if (f.kind == FeatureKind::kNumeric) {
+      j["min"] = f.min;
+      j["max"] = f.max;
+      j["mean"] = f.mean;
+      j["m2"] = f.m2;
+      j["edges"] = f.edges;
+      j["bins"] = f.bins;
+      j["below_range"] = f.below_range;
+    } else {
+      j["categories"] = f.categories;
+      j["other"] = f.other;
+    }
+    doc["features"].push_back(std::move(j));
+  }
+  return doc.dump();
+}
+
+namespace {
+Status check_feature(const FeatureProfile& f, const std::string& what) {
+  auto bad = [&](const std::string& why) {
+    return make_error(ErrorCode::kInvalidInput, what + ": feature '" + f.name + "': " + why);
+  };
+  if (f.name.empty())
+    return make_error(ErrorCode::kInvalidInput, what + ": feature without a name");
+  if (f.kind != FeatureKind::kNumeric) return {};
+  if (f.bins.size() != f.edges.size() + 1) return bad("bins must have one more entry than edges");
+  if (!std::is_sorted(f.edges.begin(), f.edges.end()) ||
+      std::adjacent_find(f.edges.begin(), f.edges.end()) != f.edges.end())
+    return bad("edges must be strictly ascending");
+  for (double e : f.edges) {
+    if (!std::isfinite(e)) return bad("non-finite edge");
+  }
+  if (!std::isfinite(f.mean) || !std::isfinite(f.m2) || !std::isfinite(f.min) ||
+      !std::isfinite(f.max))
+    return bad("non-finite moments");
+  return {};
+}
+}  // namespace
+
+Result<Profile> Profile::from_json(std::string_view bytes, const std::string& what) {
+  try {
+    const json doc = json::parse(bytes);
+    if (doc.value("schema", "") != kProfileSchema)
+      return make_error(ErrorCode::kInvalidInput,
+                        what + ": not a profile (schema is not " + kProfileSchema + ")");
+    Profile p;
+    p.rows = doc.at("rows").get<uint64_t>();
+    for (const auto& j : doc.at("features")) {
+      FeatureProfile f;
+      f.name = j.at("name").get<std::string>();
+      const auto kind = j.at("kind").get<std::string>();
+      if (kind != "numeric" && kind != "categorical")
+        return make_error(ErrorCode::kInvalidInput,
+                          what + ": feature '" + f.name + "': unknown kind '" + kind + "'");
+      f.kind = kind == "numeric" ? FeatureKind::kNumeric : FeatureKind::kCategorical;
+      f.rows = j.at("rows").get<uint64_t>();
+      f.nulls = j.at("nulls").get<uint64_t>();
+      f.type_errors = j.value("type_errors", uint64_t{0});
+      f.count = j.at("count").get<uint64_t>();
+      if (f.kind == FeatureKind::kNumeric) {
+        f.min = j.at("min").get<double>();
+        f.max = j.at("max").get<double>();
+        f.mean = j.at("mean").get<double>();
+        f.m2 = j.at("m2").get<double>();
+        f.edges = j.at("edges").get<std::vector<double>>();
+        f.bins = j.at("bins").get<std::vector<uint64_t>>();
+        f.below_range = j.value("below_range", uint64_t{0});
+      } else {
+        f.categories = j.at("categories").get<std::map<std::string, uint64_t>>();
+        f.other = j.value("other", uint64_t{0});
+      }
+      MLO_TRY(check_feature(f, what));
+      p.features.push_back(std::move(f));
+    }
+    return p;
+  } catch (const json::exception& e) {
+    return make_error(ErrorCode::kInvalidInput, what + ": malformed profile JSON: " + e.what());
+  }
+}
+
+namespace {
+void merge_moments(FeatureProfile& a, const FeatureProfile& b) {
+  if (b.count == 0) return;
+  if (a.count == 0) {
+    a.min = b.min, a.max = b.max, a.mean = b.mean, a.m2 = b.m2;
+    return;
+  }
+  const double na = static_cast<double>(a.count), nb = static_cast<double>(b.count);
+  const double delta = b.mean - a.mean;
+  a.mean += delta * nb / (na + nb);
+  a.m2 += b.m2 + delta * delta * na * nb / (na + nb);  // Chan et al.
+  a.min = std::min(a.min, b.min);
+  a.max = std::max(a.max, b.max);
+}
+
+void cap_categories(FeatureProfile& f, size_t cap) {
+  if (f.categories.size() <= cap) return;
+  std::vector<std::pair<std::string, uint64_t>> items(f.categories.begin(), f.categories.end());
+  std::sort(items.begin(), items.end(), [](const auto& x, const auto& y) {
+    return x.second != y.second ? x.second > y.second : x.first < y.first;
+  });
+  f.categories.clear();
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i < cap)
+      f.categories.insert(items[i]);
+    else
+      f.other += items[i].second;
+  }
+}
+}  // namespace
+
+Status merge_into(Profile& into, const Profile& other, size_t max_categories) {
+  for (const auto& b : other.features) {
+    auto it = std::find_if(into.features.begin(), into.features.end(),
+                           [&](const auto& f) { return f.name == b.name; });
+    if (it == into.features.end()) {
+      into.features.push_back(b);
+      continue;
+    }
+    FeatureProfile& a = *it;
+    if (a.kind != b.kind)
+      return make_error(ErrorCode::kInvalidInput,
+                        "merge profiles: feature '" + b.name +
+                            "' is numeric in one and categorical in the other");
+    if (a.kind == FeatureKind::kNumeric && a.edges != b.edges)
+      return make_error(ErrorCode::kInvalidInput, "merge profiles: feature '" + b.name +
+                                                      "' was profiled on different bin edges");
+    merge_moments(a, b);
+    a.rows += b.rows;
+    a.nulls += b.nulls;
+    a.type_errors += b.type_errors;
+    a.count += b.count;
+    a.below_range += b.below_range;
+    for (size_t k = 0; k < a.bins.size(); ++k) a.bins[k] += b.bins[k];
+    for (const auto& [name, c] : b.categories) a.categories[name] += c;
+    a.other += b.other;
+    cap_categories(a, max_categories);
+  }
+  into.rows += other.rows;
+  return {};
+}
+
+}  // namespace mlo::drift

@@ -1,0 +1,241 @@
+// ProfileBuilder: one streaming pass; see profile.hpp for the bin layout.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <unordered_map>
+
+#include "mlo/drift/profile.hpp"
+
+namespace mlo::drift {
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  }
+  return true;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// Picks at most `max_edges` distinct edges at exact quantiles of sorted `v`, always including
+// the minimum and the maximum.
+std::vector<double> quantile_edges(const std::vector<double>& v, size_t max_edges) {
+  std::vector<double> edges;
+  if (v.empty()) return edges;
+  const size_t n = v.size();
+  const size_t bins = std::max<size_t>(max_edges, 2);
+  edges.push_back(v.front());
+  for (size_t i = 1; i <= bins; ++i) {
+    const size_t pos = (i * n + bins - 1) / bins;  // ceil(i*n/bins), 1-based rank
+    const double e = v[std::min(n, std::max<size_t>(pos, 1)) - 1];
+    if (e > edges.back()) edges.push_back(e);
+  }
+  return edges;
+}
+
+}  // namespace
+
+bool is_missing_token(std::string_view text) {
+  text = trim(text);
+  return text.empty() || iequals(text, "na") || iequals(text, "nan") || iequals(text, "null");
+}
+
+struct ProfileBuilder::Impl {
+  std::vector<FeatureDecl> decls;
+  ProfileOptions options;
+  bool baseline = false;
+  Profile profile;
+  std::vector<std::vector<double>> values;
+  std::vector<std::unordered_map<std::string, uint64_t>> counts;
+  std::vector<size_t> known;  // reference categories pre-seeded (batch mode)
+
+  void init(std::vector<FeatureDecl> d) {
+    decls = std::move(d);
+    profile.features.resize(decls.size());
+    for (size_t i = 0; i < decls.size(); ++i) {
+      profile.features[i].name = decls[i].name;
+      profile.features[i].kind = decls[i].kind;
+    }
+    values.resize(decls.size());
+    counts.resize(decls.size());
+    known.assign(decls.size(), 0);
+  }
+};
+
+ProfileBuilder::ProfileBuilder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ProfileBuilder::ProfileBuilder(ProfileBuilder&&) noexcept = default;
+ProfileBuilder& ProfileBuilder::operator=(ProfileBuilder&&) noexcept = default;
+ProfileBuilder::~ProfileBuilder() = default;
+
+ProfileBuilder ProfileBuilder::baseline(std::vector<FeatureDecl> features,
+                                        const ProfileOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->baseline = true;
+  impl->init(std::move(features));
+  return ProfileBuilder(std::move(impl));
+}
+
+ProfileBuilder ProfileBuilder::against(const Profile& reference, const ProfileOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  std::vector<FeatureDecl> decls;
+  for (const auto& f : reference.features) decls.push_back({f.name, f.kind});
+  impl->init(std::move(decls));
+  for (size_t i = 0; i < reference.features.size(); ++i) {
+    const FeatureProfile& ref = reference.features[i];
+    FeatureProfile& fp = impl->profile.features[i];
+    fp.edges = ref.edges;
+    fp.bins.assign(ref.kind == FeatureKind::kNumeric ? ref.edges.size() + 1 : 0, 0);
+    for (const auto& [name, count] : ref.categories) impl->counts[i].emplace(name, 0);
+    impl->known[i] = ref.categories.size();
+  }
+  return ProfileBuilder(std::move(impl));
+}
+
+size_t ProfileBuilder::num_features() const {
+  return impl_->decls.size();
+}
+const FeatureDecl& ProfileBuilder::feature(size_t index) const {
+  return impl_->decls[index];
+}
+
+void ProfileBuilder::add_value(size_t feature, double value) {
+  // Profiles work at float precision (what the model and mlo train's tables see), so a value
+  // read from text lands in the same bin as the float-rounded training value it came from.
+  if (!impl_->options.keep_values) value = static_cast<double>(static_cast<float>(value));
+  FeatureProfile& fp = impl_->profile.features[feature];
+  ++fp.rows;
+  if (std::isnan(value)) {
+    ++fp.nulls;
+    return;
+  }
+  if (!std::isfinite(value)) {
+    ++fp.type_errors;
+    return;
+  }
+  ++fp.count;
+  if (fp.count == 1) {
+    fp.min = fp.max = value;
+  } else {
+    fp.min = std::min(fp.min, value);
+    fp.max = std::max(fp.max, value);
+  }
+  const double delta = value - fp.mean;
+  fp.mean += delta / static_cast<double>(fp.count);
+  fp.m2 += delta * (value - fp.mean);
+  if (impl_->baseline || impl_->options.keep_values) impl_->values[feature].push_back(value);
+  if (!impl_->baseline) {
+    const auto it = std::lower_bound(fp.edges.begin(), fp.edges.end(), value);
+    ++fp.bins[static_cast<size_t>(it - fp.edges.begin())];
+    if (!fp.edges.empty() && value < fp.edges.front()) ++fp.below_range;
+  }
+}
+
+void ProfileBuilder::add_missing(size_t feature) {
+  FeatureProfile& fp = impl_->profile.features[feature];
+  ++fp.rows;
+  ++fp.nulls;
+}
+
+void ProfileBuilder::add_type_error(size_t feature) {
+  FeatureProfile& fp = impl_->profile.features[feature];
+  ++fp.rows;
+  ++fp.type_errors;
+}
+
+void ProfileBuilder::add_category(size_t feature, std::string_view value) {
+  value = trim(value);
+  if (is_missing_token(value)) return add_missing(feature);
+  FeatureProfile& fp = impl_->profile.features[feature];
+  ++fp.rows;
+  ++fp.count;
+  auto& counts = impl_->counts[feature];
+  auto it = counts.find(std::string(value));
+  if (it != counts.end()) {
+    ++it->second;
+  } else if (impl_->baseline ||
+             counts.size() < impl_->known[feature] + impl_->options.max_categories) {
+    counts.emplace(std::string(value), 1);
+  } else {
+    ++fp.other;  // bounded memory: unseen values beyond the cap are only counted
+  }
+}
+
+void ProfileBuilder::add_cell(size_t feature, std::string_view text) {
+  if (impl_->decls[feature].kind == FeatureKind::kCategorical) return add_category(feature, text);
+  text = trim(text);
+  if (is_missing_token(text)) return add_missing(feature);
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  double v = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(v))
+    return add_type_error(feature);
+  add_value(feature, v);
+}
+
+void ProfileBuilder::end_row() {
+  ++impl_->profile.rows;
+}
+
+namespace {
+void finish_categories(FeatureProfile& fp, std::unordered_map<std::string, uint64_t>& counts,
+                       size_t cap) {
+  std::vector<std::pair<std::string, uint64_t>> items;
+  for (auto& [k, c] : counts) {
+    if (c > 0) items.emplace_back(k, c);
+  }
+  std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i < cap)
+      fp.categories[items[i].first] = items[i].second;
+    else
+      fp.other += items[i].second;
+  }
+  counts.clear();
+}
+}  // namespace
+
+Profile ProfileBuilder::finish() {
+  Impl& s = *impl_;
+  for (size_t i = 0; i < s.decls.size(); ++i) {
+    FeatureProfile& fp = s.profile.features[i];
+    if (fp.kind == FeatureKind::kCategorical) {
+      // A batch keeps every reference category it saw plus up to max_categories new ones.
+      finish_categories(fp, s.counts[i],
+                        s.baseline ? s.options.max_categories : s.counts[i].size());
+      continue;
+    }
+    auto& v = s.values[i];
+    if (!s.baseline && !s.options.keep_values) continue;
+    std::sort(v.begin(), v.end());
+    if (!s.baseline) continue;
+    fp.edges = quantile_edges(v, s.options.fine_bins);
+    fp.bins.assign(fp.edges.size() + 1, 0);
+    size_t k = 0;
+    for (double x : v) {
+      while (k < fp.edges.size() && fp.edges[k] < x) ++k;
+      ++fp.bins[k];
+    }
+    if (!s.options.keep_values) std::vector<double>().swap(v);
+  }
+  return std::move(s.profile);
+}
+
+const std::vector<double>& ProfileBuilder::values(size_t feature) const {
+  return impl_->values[feature];
+}
+
+}  // namespace mlo::drift

@@ -1,0 +1,32 @@
+// The run record of one score-batch run (runs/<date>/<run-id>.yaml in the store): which model
+// version scored which input bytes into what, how many rows, how long. Written through
+// write_run_record() before the output is committed, so every output file has a record.
+#pragma once
+
+#include <string>
+
+#include "mlo/score/score_batch.hpp"
+
+namespace mlo {
+
+struct ScoreRunInfo {
+  std::string run_id;
+  std::string started;  // RFC 3339
+  std::string actor;
+  std::string ref;  // as given on the command line
+  std::string model_name;
+  int64_t model_version = 0;
+  std::string manifest_digest;
+  std::string engine;
+  std::string task;
+  std::string shard;  // "k/N"
+  double threshold = 0.5;
+  std::string on_bad_row;
+  double load_seconds = 0;
+  const ScoreSummary* summary = nullptr;
+};
+
+// YAML mapping text (kind: ScoreRun). Deterministic key order.
+std::string score_run_record_yaml(const ScoreRunInfo& info);
+
+}  // namespace mlo

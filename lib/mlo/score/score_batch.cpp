@@ -1,0 +1,313 @@
+#include "mlo/score/score_batch.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "mlo/data/chunker.hpp"
+#include "mlo/data/csv.hpp"
+#include "mlo/data/encoder.hpp"
+#include "mlo/data/jsonl.hpp"
+#include "mlo/data/output.hpp"
+
+namespace mlo {
+
+namespace {
+
+// Everything fixed before the first chunk is read.
+struct Plan {
+  DataFormat format = DataFormat::kCsv;
+  std::string input_name;
+  std::vector<std::string> header;
+  const Predictor* predictor = nullptr;
+  const Encoder* encoder = nullptr;
+  const RowFormatter* formatter = nullptr;
+  OnBadRow on_bad_row = OnBadRow::kFail;
+  uint64_t shard_index = 0;
+  uint64_t shard_count = 1;
+};
+
+// A processed chunk, waiting for the writer.
+struct Done {
+  Status status;
+  std::string text;
+  uint64_t text_bytes = 0;  // input bytes of the chunk
+  uint64_t rows_in = 0;
+  uint64_t rows_out = 0;
+  uint64_t other_shards = 0;
+  BadRows bad;
+  uint64_t unseen = 0;
+};
+
+struct WorkerState {
+  RowBlock block;
+  EncodedBlock encoded;
+  std::vector<float> scores;
+};
+
+Error with_input(const Plan& plan, const Error& e) {
+  return make_error(e.code, plan.input_name + ": " + e.message);
+}
+
+// Drops the rows of other shards, keeping order.
+uint64_t keep_shard(RowBlock& block, uint64_t k, uint64_t n) {
+  const size_t rows = block.rows(), cols = block.cols;
+  size_t w = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    if (block.row_ids[r] % n != k) continue;
+    if (w != r) {
+      std::copy_n(block.fields.begin() + static_cast<ptrdiff_t>(r * cols), cols,
+                  block.fields.begin() + static_cast<ptrdiff_t>(w * cols));
+      block.lines[w] = block.lines[r];
+      block.row_ids[w] = block.row_ids[r];
+    }
+    ++w;
+  }
+  block.fields.resize(w * cols);
+  block.lines.resize(w);
+  block.row_ids.resize(w);
+  return rows - w;
+}
+
+Done process(const Plan& plan, const Chunk& chunk, WorkerState& st) {
+  Done d;
+  d.text_bytes = chunk.bytes.size();
+  Status parsed = plan.format == DataFormat::kCsv
+                      ? parse_csv_chunk(chunk, plan.header.size(), plan.on_bad_row, st.block)
+                      : parse_jsonl_chunk(chunk, plan.header, plan.on_bad_row, st.block);
+  if (!parsed.ok()) {
+    d.status = with_input(plan, parsed.error());
+    return d;
+  }
+  d.bad = st.block.bad;
+  d.rows_in = st.block.rows() + st.block.bad.count;
+  if (plan.shard_count > 1)
+    d.other_shards = keep_shard(st.block, plan.shard_index, plan.shard_count);
+  Status encoded = plan.encoder->encode(st.block, plan.on_bad_row, st.encoded);
+  if (!encoded.ok()) {
+    d.status = with_input(plan, encoded.error());
+    return d;
+  }
+  d.bad.merge(st.encoded.bad);
+  d.unseen = st.encoded.unseen;
+  const size_t n = st.encoded.rows.size();
+  Status predicted = plan.predictor->predict(st.encoded.x.data(), n, st.scores);
+  if (!predicted.ok()) {
+    d.status = predicted;
+    return d;
+  }
+  const size_t k = static_cast<size_t>(plan.predictor->num_outputs());
+  d.text.reserve(n * (16 + 12 * k) + chunk.bytes.size() / 4);
+  for (size_t i = 0; i < n; ++i)
+    plan.formatter->append(st.block, st.encoded.rows[i], st.scores.data() + i * k, d.text);
+  d.rows_out = n;
+  return d;
+}
+
+// reader thread -> todo queue -> workers -> done map -> writer (the calling thread).
+class Pipeline {
+ public:
+  Pipeline(const Plan& plan, ChunkReader& reader, OutputStream& out, size_t workers,
+           const ScoreOptions& options)
+      : plan_(plan),
+        reader_(reader),
+        out_(out),
+        workers_(workers),
+        window_(2 * workers + 2),
+        options_(options) {}
+
+  Status run(ScoreSummary& sum) {
+    std::thread reader([this] { read_loop(); });
+    std::vector<std::thread> pool;
+    for (size_t i = 0; i < workers_; ++i) pool.emplace_back([this] { work_loop(); });
+    Status st = write_loop(sum);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!st.ok()) abort_ = true;
+    }
+    cv_.notify_all();
+    reader.join();
+    for (auto& t : pool) t.join();
+    return st;
+  }
+
+ private:
+  void read_loop() {
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return abort_ || reads_ - written_ < window_; });
+        if (abort_) return;
+      }
+      Chunk chunk;
+      auto more = reader_.next(chunk);
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!more.ok() || !*more) {
+        if (!more.ok()) done_[reads_].status = more.error();
+        total_ = more.ok() ? reads_ : reads_ + 1;
+        reader_done_ = true;
+        cv_.notify_all();
+        return;
+      }
+      todo_.push_back(std::move(chunk));
+      ++reads_;
+      cv_.notify_all();
+    }
+  }
+
+  void work_loop() {
+    WorkerState state;
+    for (;;) {
+      Chunk chunk;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return abort_ || !todo_.empty() || reader_done_; });
+        if (abort_ || todo_.empty()) return;
+        chunk = std::move(todo_.front());
+        todo_.pop_front();
+      }
+      Done d = process(plan_, chunk, state);
+      chunk.bytes = std::string();  // free before waiting on the lock
+      std::lock_guard<std::mutex> lock(mu_);
+      done_.emplace(chunk.index, std::move(d));
+      cv_.notify_all();
+    }
+  }
+
+  Status write_loop(ScoreSummary& sum) {
+    for (;;) {
+      Done d;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock,
+                 [&] { return done_.count(written_) || (reader_done_ && written_ >= total_); });
+        auto it = done_.find(written_);
+        if (it == done_.end()) return {};  // all chunks written
+        d = std::move(it->second);
+        done_.erase(it);
+      }
+      if (!d.status.ok()) return d.status;
+      MLO_TRY(out_.write(d.text));
+      sum.rows_in += d.rows_in;
+      sum.rows_out += d.rows_out;
+      sum.rows_other_shards += d.other_shards;
+      sum.unseen_categories += d.unseen;
+      sum.input_text_bytes += d.text_bytes;
+      if (d.bad.count && sum.rows_skipped == 0)
+        sum.first_skip_reason = plan_.input_name + ": " + d.bad.first;
+      sum.rows_skipped += d.bad.count;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        ++written_;
+      }
+      cv_.notify_all();
+      if (options_.on_progress) options_.on_progress(sum.input_text_bytes, sum.rows_out);
+    }
+  }
+
+  const Plan& plan_;
+  ChunkReader& reader_;
+  OutputStream& out_;
+  size_t workers_;
+  uint64_t window_;
+  const ScoreOptions& options_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Chunk> todo_;
+  std::map<uint64_t, Done> done_;
+  uint64_t reads_ = 0;
+  uint64_t written_ = 0;
+  uint64_t total_ = 0;
+  bool reader_done_ = false;
+  bool abort_ = false;
+};
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+Result<std::vector<size_t>> passthrough_sources(const std::vector<std::string>& names,
+                                                const std::vector<std::string>& header,
+                                                const std::string& what) {
+  std::vector<size_t> src;
+  for (const auto& name : names) {
+    auto it = std::find(header.begin(), header.end(), name);
+    if (it == header.end())
+      return make_error(ErrorCode::kInvalidInput,
+                        what + ": missing passthrough column '" + name + "'");
+    src.push_back(static_cast<size_t>(it - header.begin()));
+  }
+  return src;
+}
+
+}  // namespace
+
+Result<ScoreSummary> score_batch(const Predictor& predictor, const ScoreOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  if (options.shard_count == 0 || options.shard_index >= options.shard_count)
+    return make_error(ErrorCode::kUsage, fmt::format("--shard {}/{}: expected k/N with 0 <= k < N",
+                                                     options.shard_index, options.shard_count));
+  MLO_ASSIGN_OR_RETURN(InputStream in, InputStream::open(options.input));
+  Plan plan;
+  plan.format = options.input_format.value_or(format_from_path(options.input));
+  plan.input_name = in.name();
+  plan.predictor = &predictor;
+  plan.on_bad_row = options.on_bad_row;
+  plan.shard_index = options.shard_index;
+  plan.shard_count = options.shard_count;
+  ChunkReader reader(in, plan.format, options.chunk_bytes);
+  MLO_ASSIGN_OR_RETURN(std::optional<std::string> first, reader.first_row());
+  if (!first) return make_error(ErrorCode::kInvalidInput, in.name() + ": empty input (no header)");
+  auto header =
+      plan.format == DataFormat::kCsv ? parse_csv_header(*first) : parse_jsonl_header(*first);
+  if (!header.ok()) return with_input(plan, header.error());
+  plan.header = std::move(*header);
+
+  MLO_ASSIGN_OR_RETURN(Encoder encoder, Encoder::create(predictor.spec(), plan.header, in.name()));
+  plan.encoder = &encoder;
+  std::vector<std::string> passthrough = options.columns.value_or(options.default_columns);
+  MLO_ASSIGN_OR_RETURN(std::vector<size_t> src,
+                       passthrough_sources(passthrough, plan.header, in.name()));
+  const std::string out_base = strip_compression_suffix(options.output);
+  OutputFormat out_format = options.output_format.value_or(
+      ends_with(out_base, ".jsonl") || ends_with(out_base, ".ndjson") ? OutputFormat::kJsonl
+                                                                      : OutputFormat::kCsv);
+  MLO_ASSIGN_OR_RETURN(RowFormatter formatter,
+                       RowFormatter::create(out_format, passthrough, src, predictor.task(),
+                                            predictor.num_outputs(), options.threshold));
+  plan.formatter = &formatter;
+
+  MLO_ASSIGN_OR_RETURN(OutputStream out, OutputStream::open(options.output));
+  MLO_TRY(out.write(formatter.header()));
+  ScoreSummary sum;
+  sum.threads = options.threads > 0
+                    ? options.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  Pipeline pipeline(plan, reader, out, static_cast<size_t>(sum.threads), options);
+  MLO_TRY(pipeline.run(sum));
+
+  sum.input_name = in.name();
+  sum.input_digest = in.raw_digest();
+  sum.input_compression = in.compression();
+  sum.input_bytes = in.raw_bytes();
+  sum.input_format = plan.format == DataFormat::kCsv ? "csv" : "jsonl";
+  sum.output_name = out.path();
+  sum.output_compression = out.compression();
+  sum.output_format = out_format == OutputFormat::kCsv ? "csv" : "jsonl";
+  sum.output_bytes = out.bytes_written();
+  sum.output_columns = formatter.columns();
+  sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (options.before_commit) MLO_TRY(options.before_commit(sum));
+  MLO_TRY(out.commit());
+  return sum;
+}
+
+}  // namespace mlo

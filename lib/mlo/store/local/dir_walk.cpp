@@ -1,0 +1,123 @@
+#include "mlo/store/local/dir_walk.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace mlo {
+namespace {
+
+constexpr size_t kDentsBuffer = 32 * 1024;
+constexpr int kMaxDepth = 64;  // keys are short; deeper means a loop or a foreign tree
+
+struct Entry {
+  std::string name;
+  bool is_dir = false;
+};
+
+struct FdGuard {
+  int fd = -1;
+  ~FdGuard() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+Error walk_error(const std::string& what, int err) {
+  return make_error(ErrorCode::kRuntime, what + ": " + std::strerror(err));
+}
+
+// d_type is DT_UNKNOWN on some file systems and DT_LNK for symlinks: only then pay for a stat.
+// Returns false for anything that is neither a regular file nor a real directory.
+bool classify(int dir_fd, const dirent64* d, bool* is_dir) {
+  unsigned char type = d->d_type;
+  if (type == DT_UNKNOWN || type == DT_LNK) {
+    struct stat st {};
+    int flags = type == DT_LNK ? 0 : AT_SYMLINK_NOFOLLOW;
+    if (::fstatat(dir_fd, d->d_name, &st, flags) != 0) return false;
+    if (S_ISREG(st.st_mode))
+      type = DT_REG;
+    else if (S_ISDIR(st.st_mode) && type == DT_UNKNOWN)
+      type = DT_DIR;
+    else
+      return false;  // includes symlinks to directories: not followed
+  }
+  *is_dir = type == DT_DIR;
+  return type == DT_REG || type == DT_DIR;
+}
+
+// Reads the entries of `fd` that are files or directories, sorted so that a depth-first walk
+// emits keys in global order: a directory sorts as "name/", because every key below it starts
+// with that.
+Status read_entries(int fd, const std::string& path, std::string_view first_segment,
+                    std::vector<Entry>& entries, std::vector<char>& buf) {
+  for (;;) {
+    ssize_t n = ::getdents64(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return walk_error(path, errno);
+    if (n == 0) break;
+    for (ssize_t off = 0; off < n;) {
+      const auto* d = reinterpret_cast<const dirent64*>(buf.data() + off);
+      off += d->d_reclen;
+      std::string_view name(d->d_name);
+      if (name.empty() || name[0] == '.') continue;  // ".", "..", temp, lock, foreign dot-files
+      if (name.substr(0, first_segment.size()) != first_segment) continue;
+      bool is_dir = false;
+      if (classify(fd, d, &is_dir)) entries.push_back({std::string(name), is_dir});
+    }
+  }
+  auto sort_key = [](const Entry& e, size_t i) -> int {
+    return i < e.name.size() ? static_cast<unsigned char>(e.name[i]) : (e.is_dir ? '/' : -1);
+  };
+  std::sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
+    for (size_t i = 0;; ++i) {
+      int x = sort_key(a, i), y = sort_key(b, i);
+      if (x != y || x < 0 || x == '/') return x < y;
+    }
+  });
+  return {};
+}
+
+Status walk(int parent_fd, const char* name, const std::string& path, std::string& key,
+            std::string_view first_segment, int depth, std::vector<std::string>& out,
+            std::vector<char>& buf) {
+  if (depth > kMaxDepth) return walk_error(path, ELOOP);
+  // The top directory may be reached through a symlink (a store root can be one); below it,
+  // entries were classified as real directories and O_NOFOLLOW only guards against a swap.
+  const int nofollow = depth > 0 ? O_NOFOLLOW : 0;
+  FdGuard dir{::openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | nofollow)};
+  if (dir.fd < 0) {
+    // Missing: no keys (below the top: removed by a concurrent writer since it was read).
+    if (errno == ENOENT || errno == ENOTDIR) return {};
+    return walk_error(path, errno);
+  }
+  std::vector<Entry> entries;
+  MLO_TRY(read_entries(dir.fd, path, first_segment, entries, buf));
+  const size_t base_len = key.size();
+  for (const Entry& e : entries) {
+    key.append(e.name);
+    if (e.is_dir) {
+      key.push_back('/');
+      MLO_TRY(walk(dir.fd, e.name.c_str(), path + "/" + e.name, key, {}, depth + 1, out, buf));
+    } else {
+      out.push_back(key);
+    }
+    key.resize(base_len);
+  }
+  return {};
+}
+
+}  // namespace
+
+Status walk_files(const std::string& dir, const std::string& key_base,
+                  std::string_view first_segment, std::vector<std::string>& out) {
+  std::vector<char> buf(kDentsBuffer);
+  std::string key = key_base;
+  return walk(AT_FDCWD, dir.c_str(), dir, key, first_segment, 0, out, buf);
+}
+
+}  // namespace mlo

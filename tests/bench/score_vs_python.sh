@@ -34,25 +34,10 @@ echo "== data: $ROWS rows to score, $TRAIN_ROWS to train"
   --new-category QQQ --new-category-share 0.01 --no-target --out data.csv
 figure "input size" "$(du -m data.csv | cut -f1)" "MB"
 
-cat > common.py <<'PY'
-import numpy as np, pandas as pd, yaml
-NA = ["", "NA", "NaN", "null", "nan"]
-NUMERIC = ["month", "day", "dow", "hour", "minute", "distance"]
-def read(path):
-    return pd.read_csv(path, keep_default_na=False, na_values=NA, dtype={"origin": str, "dest": str})
-def encode(df, spec):
-    cols = []
-    for f in spec["features"]:
-        if f["type"] == "categorical":
-            codes = {c: float(i) for i, c in enumerate(f["categories"])}
-            cols.append(df[f["name"]].map(codes).astype("float64").to_numpy())
-        else:
-            cols.append(df[f["name"]].astype("float64").to_numpy())
-    return np.column_stack(cols).astype(np.float32)
-PY
+export PYTHONPATH="$MLO_SOURCE_DIR/tests/python${PYTHONPATH:+:$PYTHONPATH}"
 cat > train.py <<'PY'
 import numpy as np, xgboost as xgb, yaml
-from common import read, encode, NUMERIC
+from reference_encoding import read, encode, NUMERIC
 df = read("train.csv")
 spec = {"features": [{"name": n, "type": "numeric"} for n in NUMERIC] +
         [{"name": c, "type": "categorical", "categories": sorted(df[c].dropna().unique().tolist())} for c in ("origin", "dest")]}
@@ -64,7 +49,7 @@ PY
 cat > reference.py <<'PY'
 # The Python way: pandas read_csv -> encode with the spec -> inplace_predict -> to_csv.
 import sys, numpy as np, pandas as pd, xgboost as xgb, yaml
-from common import read, encode
+from reference_encoding import read, encode
 spec = yaml.safe_load(open("spec.yaml"))
 booster = xgb.Booster(model_file="model.json")
 booster.set_param({"nthread": 2})

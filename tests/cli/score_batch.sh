@@ -11,27 +11,10 @@ gen_data --rows 6000 --seed 11 --out train.csv
 gen_data --rows 4000 --seed 12 --id-start 100000 --null-rate 0.05 --new-category ZZZ --new-category-share 0.1 --out test.csv
 
 # Train in Python, write the preprocess spec (categories from the training data) and the model.
-cat > py_common.py <<'PY'
-import numpy as np, pandas as pd, yaml
-NA = ["", "NA", "NaN", "null", "nan"]
-def read(path):
-    return pd.read_csv(path, keep_default_na=False, na_values=NA, dtype={"origin": str, "dest": str})
-def encode(df, spec):
-    cols = []
-    for f in spec["features"]:
-        if f["type"] == "categorical":
-            codes = {c: float(i) for i, c in enumerate(f["categories"])}
-            cols.append(df[f["name"]].map(codes).astype("float64").to_numpy())
-        else:
-            v = df[f["name"]].astype("float64").to_numpy()
-            if "impute" in f:
-                v = np.where(np.isnan(v), f["impute"], v)
-            cols.append(v)
-    return np.column_stack(cols).astype(np.float32)
-PY
+export PYTHONPATH="$MLO_SOURCE_DIR/tests/python${PYTHONPATH:+:$PYTHONPATH}"
 cat > train.py <<'PY'
 import sys, numpy as np, xgboost as xgb, yaml
-from py_common import read, encode
+from reference_encoding import read, encode
 df = read("train.csv")
 spec = {"features": [
     {"name": "distance", "type": "numeric"},
@@ -51,7 +34,7 @@ with open("spec.yaml", "w") as f:
 PY
 cat > compare.py <<'PY'
 import sys, numpy as np, pandas as pd, xgboost as xgb, yaml
-from py_common import read, encode
+from reference_encoding import read, encode
 model, data, scored, cols = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split(",")
 spec = yaml.safe_load(open("spec.yaml"))
 booster = xgb.Booster(model_file=model)

@@ -133,7 +133,8 @@ Status AtomicFile::write(const void* data, size_t size) {
   return write_all(fd_, data, size, target_);
 }
 
-Status AtomicFile::commit() {
+// Makes the temp file's bytes durable and closes it, ready to be published under the target name.
+Status AtomicFile::seal() {
   if (fd_ < 0) return make_error(ErrorCode::kRuntime, target_ + ": already committed");
   if (auto s = fsync_fd(fd_, target_); !s.ok()) {
     discard();
@@ -141,6 +142,11 @@ Status AtomicFile::commit() {
   }
   ::close(fd_);
   fd_ = -1;
+  return {};
+}
+
+Status AtomicFile::commit() {
+  MLO_TRY(seal());
   if (::rename(temp_path_.c_str(), target_.c_str()) != 0) {
     int err = errno;
     discard();
@@ -151,13 +157,7 @@ Status AtomicFile::commit() {
 }
 
 Status AtomicFile::commit_new() {
-  if (fd_ < 0) return make_error(ErrorCode::kRuntime, target_ + ": already committed");
-  if (auto s = fsync_fd(fd_, target_); !s.ok()) {
-    discard();
-    return s;
-  }
-  ::close(fd_);
-  fd_ = -1;
+  MLO_TRY(seal());
   // link() fails atomically if the target exists, which rename() would silently replace.
   if (::link(temp_path_.c_str(), target_.c_str()) != 0) {
     int err = errno;

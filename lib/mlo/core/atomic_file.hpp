@@ -32,6 +32,7 @@ class AtomicFile {
 
  private:
   AtomicFile(std::string target, std::string temp_path, int fd);
+  Status seal();
   void discard();
 
   std::string target_;

@@ -105,6 +105,8 @@ record=$(printf '%s' "$OUT" | json_get 'd["run_record"]')
 assert_file "$STORE/$record"
 grep -q "kind: ScoreRun" "$STORE/$record" || fail "run record content"
 grep -q "out: 4000" "$STORE/$record" || fail "run record rows"
+run_id=$(printf '%s' "$OUT" | json_get 'd["run_id"]')
+assert_eq "$(basename "$record" .yaml)" "$run_id" "run record is stored under the run id it reports"
 pass "run record written: $record"
 
 # 6. Multiclass and regression tasks.

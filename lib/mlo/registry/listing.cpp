@@ -1,33 +1,47 @@
 #include "mlo/registry/listing.hpp"
 
-#include <map>
+#include <algorithm>
 
 #include "mlo/registry/keys.hpp"
 #include "mlo/registry/registry.hpp"
 
 namespace mlo {
+namespace {
+
+// Version count, latest and aliases of one model, from two listings (never events/).
+Result<ModelSummary> summarize_one(Store& store, const std::string& name) {
+  ModelSummary s;
+  s.name = name;
+  const std::string versions = versions_prefix(name);
+  MLO_ASSIGN_OR_RETURN(std::vector<std::string> version_keys, store.list(versions));
+  for (const auto& key : version_keys) {
+    auto n = parse_numbered_key(key, versions);
+    if (!n) continue;
+    ++s.versions;
+    s.latest = std::max(s.latest, *n);
+  }
+  if (s.versions == 0) return s;
+  const std::string aliases = aliases_prefix(name);
+  MLO_ASSIGN_OR_RETURN(std::vector<std::string> alias_keys, store.list(aliases));
+  for (const auto& key : alias_keys) {
+    std::string_view leaf = std::string_view(key).substr(aliases.size());
+    if (leaf.size() > 5 && leaf.substr(leaf.size() - 5) == ".yaml")
+      s.aliases.emplace_back(leaf.substr(0, leaf.size() - 5));
+  }
+  return s;
+}
+
+}  // namespace
 
 Result<std::vector<ModelSummary>> summarize_models(Store& store, bool read_latest) {
-  MLO_ASSIGN_OR_RETURN(std::vector<std::string> keys, store.list(kModelsPrefix));
-  std::map<std::string, ModelSummary> by_name;
-  for (const auto& key : keys) {
-    auto parts = split_model_key(key);
-    if (!parts) continue;
-    if (parts->kind == "versions") {
-      auto n = parse_numbered_key(key, versions_prefix(parts->name));
-      if (!n) continue;
-      ModelSummary& s = by_name[parts->name];
-      s.name = parts->name;
-      ++s.versions;
-      if (*n > s.latest) s.latest = *n;
-    } else if (parts->kind == "aliases" && parts->leaf.size() > 5 &&
-               parts->leaf.compare(parts->leaf.size() - 5, 5, ".yaml") == 0) {
-      by_name[parts->name].aliases.push_back(parts->leaf.substr(0, parts->leaf.size() - 5));
-    }
-  }
+  MLO_ASSIGN_OR_RETURN(std::vector<std::string> children, store.list_children(kModelsPrefix));
   std::vector<ModelSummary> out;
-  out.reserve(by_name.size());
-  for (auto& [name, s] : by_name) {
+  out.reserve(children.size());
+  for (const auto& child : children) {
+    if (child.size() < 2 || child.back() != '/') continue;  // a stray key directly in models/
+    std::string name = child.substr(0, child.size() - 1);
+    if (!validate_key(model_prefix(name) + "versions").ok()) continue;  // holds no keys
+    MLO_ASSIGN_OR_RETURN(ModelSummary s, summarize_one(store, name));
     if (s.versions == 0) continue;  // aliases without versions: not a model (verify reports it)
     if (read_latest) {
       auto rec = load_version_record(store, name, s.latest);
@@ -38,6 +52,9 @@ Result<std::vector<ModelSummary>> summarize_models(Store& store, bool read_lates
     }
     out.push_back(std::move(s));
   }
+  // list_children orders "a-b/" before "a/" (full-key order); users expect name order.
+  std::sort(out.begin(), out.end(),
+            [](const ModelSummary& a, const ModelSummary& b) { return a.name < b.name; });
   return out;
 }
 

@@ -1,6 +1,8 @@
-// Model summaries for `mlo list`, built from one key listing of models/ plus (optionally) one
-// manifest per model: version counts and aliases come from key names, so listing a store of
-// thousands of versions parses only the latest manifest of each model.
+// Model summaries for `mlo list`, built from key listings only plus (optionally) one manifest
+// per model: the model names come from one list_children("models/"), version counts and
+// aliases from listing each model's versions/ and aliases/ (events/ is never read), so listing
+// a store of thousands of versions parses only the latest manifest of each model. Sorted by
+// name.
 #pragma once
 
 #include <cstdint>

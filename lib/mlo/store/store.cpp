@@ -128,4 +128,29 @@ Result<std::string> get_blob(Store& store, std::string_view digest) {
   return bytes;
 }
 
+Status validate_children_prefix(std::string_view prefix) {
+  if (prefix.empty()) return {};
+  if (prefix.back() != '/') return key_error(prefix, "a child listing prefix must end in '/'");
+  return validate_key(prefix.substr(0, prefix.size() - 1));
+}
+
+std::vector<std::string> children_of_keys(const std::vector<std::string>& keys,
+                                          std::string_view prefix) {
+  std::vector<std::string> children;
+  for (const auto& key : keys) {
+    std::string_view rest = std::string_view(key).substr(prefix.size());
+    size_t slash = rest.find('/');
+    std::string_view child = slash == std::string_view::npos ? rest : rest.substr(0, slash + 1);
+    // Keys sharing a level are adjacent in sorted order, so comparing with the last suffices.
+    if (children.empty() || children.back() != child) children.emplace_back(child);
+  }
+  return children;
+}
+
+Result<std::vector<std::string>> Store::list_children(const std::string& prefix) {
+  MLO_TRY(validate_children_prefix(prefix));
+  MLO_ASSIGN_OR_RETURN(std::vector<std::string> keys, list(prefix));
+  return children_of_keys(keys, prefix);
+}
+
 }  // namespace mlo

@@ -48,6 +48,13 @@ class Store {
   virtual Result<ObjectInfo> head(const std::string& key) = 0;
   // Keys starting with `prefix`, sorted, recursively (like S3 ListObjectsV2 without delimiter).
   virtual Result<std::vector<std::string>> list(const std::string& prefix) = 0;
+  // The immediate children of `prefix` ("" or ending in '/'), like S3 ListObjectsV2 with
+  // delimiter '/': a key directly below it as its last segment ("3.yaml"), a deeper level as
+  // "name/" (a common prefix). Sorted (byte-wise, as the full keys), unique. Lets a caller skip
+  // whole subtrees (`mlo list` never reads events/). A local store may also report a level that
+  // holds no keys (an empty directory); list() below it is then empty. The default derives the
+  // answer from list(prefix).
+  virtual Result<std::vector<std::string>> list_children(const std::string& prefix);
   virtual Status remove(const std::string& key) = 0;
 
   virtual Result<BlobInfo> put_blob(const ReadFn& read) = 0;
@@ -70,6 +77,11 @@ Result<std::unique_ptr<Store>> open_store(const std::string& url);
 // Helpers built on the interface.
 std::string blob_key(std::string_view digest);  // "sha256:ab12..." -> "objects/sha256/ab/12..."
 Status validate_key(std::string_view key);
+// For list_children(): the validate_key() error unless `prefix` is "" or a valid key + '/'.
+Status validate_children_prefix(std::string_view prefix);
+// The list_children() answer computed from `keys` (sorted, all starting with `prefix`).
+std::vector<std::string> children_of_keys(const std::vector<std::string>& keys,
+                                          std::string_view prefix);
 Result<BlobInfo> put_blob_bytes(Store& store, std::string_view bytes);
 Result<BlobInfo> put_blob_file(Store& store, const std::string& path);  // streams, any size
 // Reads a blob and checks its digest (kIntegrity on mismatch).

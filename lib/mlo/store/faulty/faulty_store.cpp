@@ -62,6 +62,11 @@ Result<std::vector<std::string>> FaultyStore::list(const std::string& prefix) {
   return inner_.list(prefix);
 }
 
+Result<std::vector<std::string>> FaultyStore::list_children(const std::string& prefix) {
+  ++reads_;
+  return inner_.list_children(prefix);
+}
+
 Status FaultyStore::remove(const std::string& key) {
   if (next_mutation(false) == Fault::kFail) return injected_fault("remove " + key);
   return inner_.remove(key);

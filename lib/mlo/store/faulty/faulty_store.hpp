@@ -26,7 +26,7 @@ struct FaultyOptions {
 };
 
 struct FaultyCounters {
-  uint64_t reads = 0;      // get, head, list
+  uint64_t reads = 0;      // get, head, list, list_children
   uint64_t mutations = 0;  // put_blob, put_new, put_if, remove (attempted)
   uint64_t writes = 0;     // put_blob, put_new, put_if (attempted)
   uint64_t injected = 0;   // faults injected so far
@@ -40,6 +40,7 @@ class FaultyStore : public Store {
   Result<std::string> get(const std::string& key) override;
   Result<ObjectInfo> head(const std::string& key) override;
   Result<std::vector<std::string>> list(const std::string& prefix) override;
+  Result<std::vector<std::string>> list_children(const std::string& prefix) override;
   Status remove(const std::string& key) override;
   Result<BlobInfo> put_blob(const ReadFn& read) override;
   Status put_new(const std::string& key, std::string_view bytes) override;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 
 namespace mlo {
 namespace {
@@ -18,6 +19,11 @@ constexpr int kMaxDepth = 64;  // keys are short; deeper means a loop or a forei
 struct Entry {
   std::string name;
   bool is_dir = false;
+};
+
+// Not zero-filled: `mlo list` asks for thousands of small directories one list() at a time.
+struct DentsBuffer {
+  std::unique_ptr<char[]> data = std::make_unique_for_overwrite<char[]>(kDentsBuffer);
 };
 
 struct FdGuard {
@@ -54,14 +60,14 @@ bool classify(int dir_fd, const dirent64* d, bool* is_dir) {
 // emits keys in global order: a directory sorts as "name/", because every key below it starts
 // with that.
 Status read_entries(int fd, const std::string& path, std::string_view first_segment,
-                    std::vector<Entry>& entries, std::vector<char>& buf) {
+                    std::vector<Entry>& entries, DentsBuffer& buf) {
   for (;;) {
-    ssize_t n = ::getdents64(fd, buf.data(), buf.size());
+    ssize_t n = ::getdents64(fd, buf.data.get(), kDentsBuffer);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return walk_error(path, errno);
     if (n == 0) break;
     for (ssize_t off = 0; off < n;) {
-      const auto* d = reinterpret_cast<const dirent64*>(buf.data() + off);
+      const auto* d = reinterpret_cast<const dirent64*>(buf.data.get() + off);
       off += d->d_reclen;
       std::string_view name(d->d_name);
       if (name.empty() || name[0] == '.') continue;  // ".", "..", temp, lock, foreign dot-files
@@ -82,19 +88,26 @@ Status read_entries(int fd, const std::string& path, std::string_view first_segm
   return {};
 }
 
+// Opens a directory for reading; `missing` (and fd -1) when it does not exist.
+Status open_dir(int parent_fd, const char* name, const std::string& path, int flags, FdGuard& dir,
+                bool& missing) {
+  dir.fd = ::openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | flags);
+  missing = dir.fd < 0 && (errno == ENOENT || errno == ENOTDIR);
+  if (dir.fd < 0 && !missing) return walk_error(path, errno);
+  return {};
+}
+
 Status walk(int parent_fd, const char* name, const std::string& path, std::string& key,
             std::string_view first_segment, int depth, std::vector<std::string>& out,
-            std::vector<char>& buf) {
+            DentsBuffer& buf) {
   if (depth > kMaxDepth) return walk_error(path, ELOOP);
   // The top directory may be reached through a symlink (a store root can be one); below it,
   // entries were classified as real directories and O_NOFOLLOW only guards against a swap.
-  const int nofollow = depth > 0 ? O_NOFOLLOW : 0;
-  FdGuard dir{::openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | nofollow)};
-  if (dir.fd < 0) {
-    // Missing: no keys (below the top: removed by a concurrent writer since it was read).
-    if (errno == ENOENT || errno == ENOTDIR) return {};
-    return walk_error(path, errno);
-  }
+  // Missing means no keys (below the top: removed by a concurrent writer since it was read).
+  FdGuard dir;
+  bool missing = false;
+  MLO_TRY(open_dir(parent_fd, name, path, depth > 0 ? O_NOFOLLOW : 0, dir, missing));
+  if (missing) return {};
   std::vector<Entry> entries;
   MLO_TRY(read_entries(dir.fd, path, first_segment, entries, buf));
   const size_t base_len = key.size();
@@ -113,9 +126,21 @@ Status walk(int parent_fd, const char* name, const std::string& path, std::strin
 
 }  // namespace
 
+Status list_children_of(const std::string& dir, std::vector<std::string>& out) {
+  FdGuard fd;
+  bool missing = false;
+  MLO_TRY(open_dir(AT_FDCWD, dir.c_str(), dir, 0, fd, missing));
+  if (missing) return {};
+  DentsBuffer buf;
+  std::vector<Entry> entries;
+  MLO_TRY(read_entries(fd.fd, dir, {}, entries, buf));
+  for (Entry& e : entries) out.push_back(e.is_dir ? std::move(e.name) + "/" : std::move(e.name));
+  return {};
+}
+
 Status walk_files(const std::string& dir, const std::string& key_base,
                   std::string_view first_segment, std::vector<std::string>& out) {
-  std::vector<char> buf(kDentsBuffer);
+  DentsBuffer buf;
   std::string key = key_base;
   return walk(AT_FDCWD, dir.c_str(), dir, key, first_segment, 0, out, buf);
 }

@@ -20,4 +20,9 @@ namespace mlo {
 Status walk_files(const std::string& dir, const std::string& key_base,
                   std::string_view first_segment, std::vector<std::string>& out);
 
+// Appends the immediate children of `dir` to `out` as Store::list_children() reports them:
+// regular files (or symlinks to one) by name, directories as "name/", dot-names skipped, in the
+// same order as walk_files(). A missing `dir` yields nothing.
+Status list_children_of(const std::string& dir, std::vector<std::string>& out);
+
 }  // namespace mlo

@@ -240,6 +240,16 @@ Result<std::vector<std::string>> LocalStore::list(const std::string& prefix) {
   return keys;
 }
 
+Result<std::vector<std::string>> LocalStore::list_children(const std::string& prefix) {
+  MLO_TRY(validate_children_prefix(prefix));
+  std::vector<std::string> children;
+  auto listed = list_children_of(prefix.empty() ? root_ : root_ + "/" + prefix, children);
+  if (!listed.ok())
+    return make_error(ErrorCode::kRuntime,
+                      "store " + root_ + ": list " + prefix + ": " + listed.error().message);
+  return children;
+}
+
 Status LocalStore::remove(const std::string& key) {
   MLO_TRY(validate_key(key));
   const std::string target = local_path(key);

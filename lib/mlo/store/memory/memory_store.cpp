@@ -57,6 +57,27 @@ Result<std::vector<std::string>> MemoryStore::list(const std::string& prefix) {
   return keys;
 }
 
+Result<std::vector<std::string>> MemoryStore::list_children(const std::string& prefix) {
+  MLO_TRY(validate_children_prefix(prefix));
+  std::lock_guard<std::mutex> lock(data_->mutex);
+  std::vector<std::string> children;
+  auto it = data_->objects.lower_bound(prefix);
+  while (it != data_->objects.end() && it->first.compare(0, prefix.size(), prefix) == 0) {
+    size_t slash = it->first.find('/', prefix.size());
+    if (slash == std::string::npos) {
+      children.push_back(it->first.substr(prefix.size()));
+      ++it;
+      continue;
+    }
+    // A deeper level: report it once and jump past every key below it ('/' + 1 == '0').
+    std::string level = it->first.substr(0, slash + 1);
+    children.push_back(level.substr(prefix.size()));
+    level.back() = '/' + 1;
+    it = data_->objects.lower_bound(level);
+  }
+  return children;
+}
+
 Status MemoryStore::remove(const std::string& key) {
   MLO_TRY(validate_key(key));
   std::lock_guard<std::mutex> lock(data_->mutex);

@@ -23,6 +23,7 @@ class MemoryStore : public Store {
   Result<std::string> get(const std::string& key) override;
   Result<ObjectInfo> head(const std::string& key) override;
   Result<std::vector<std::string>> list(const std::string& prefix) override;
+  Result<std::vector<std::string>> list_children(const std::string& prefix) override;
   Status remove(const std::string& key) override;
   Result<BlobInfo> put_blob(const ReadFn& read) override;
   Status put_new(const std::string& key, std::string_view bytes) override;

@@ -1,5 +1,4 @@
 # Shared helpers for tests/cli/*.sh. Each test script sources this file, gets a fresh temp dir
-# >>> Helpers working in parallel: READ /work/main/HELPERS.md FIRST (own build dir, no git commits, only your area). <<<
 # with an initialised store in $STORE, and calls the assert helpers; the first failure exits 1.
 # Exit 77 means "skipped" (ctest SKIP_RETURN_CODE), used by skip probes.
 set -u

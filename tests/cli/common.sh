@@ -84,3 +84,18 @@ PY
   fi
   cp "$cache" "$path"
 }
+
+# write_flights_recipe FILE NAME PARAMS: a binary `mlo train` recipe over gen_data.py's columns,
+# e.g. write_flights_recipe recipe.yaml flights "{max_depth: 4, num_boost_round: 30, seed: 1}".
+write_flights_recipe() {
+  cat > "$1" <<YAML
+name: $2
+task: binary
+target: delayed
+id: id
+features:
+  numeric: [month, day, dow, hour, minute, distance]
+  categorical: [origin, dest]
+params: $3
+YAML
+}

@@ -11,16 +11,7 @@ gen_data --rows $N --seed 3 --distance-shift 250 --out shift.csv
 gen_data --rows $N --seed 4 --distance-scale 1.8 --out scale.csv
 gen_data --rows $N --seed 5 --new-category ZZZ --new-category-share 0.15 --out newcat.csv
 gen_data --rows $N --seed 6 --null-rate 0.3 --out nulls.csv
-cat > recipe.yaml <<'YAML'
-name: flights
-task: binary
-target: delayed
-id: id
-features:
-  numeric: [month, day, dow, hour, minute, distance]
-  categorical: [origin, dest]
-params: {max_depth: 4, eta: 0.3, num_boost_round: 30, seed: 1}
-YAML
+write_flights_recipe recipe.yaml flights "{max_depth: 4, eta: 0.3, num_boost_round: 30, seed: 1}"
 mlo init >/dev/null
 expect_rc 0 "train a version with a baseline" mlo train --config recipe.yaml --data train.csv
 

@@ -7,15 +7,7 @@ CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 
 gen_data --rows 20000 --seed 1 --out train.csv
 gen_data --rows 20000 --seed 3 --distance-shift 250 --new-category ZZZ --out batch.csv
-cat > recipe.yaml <<'YAML'
-name: flights
-task: binary
-target: delayed
-features:
-  numeric: [month, day, dow, hour, minute, distance]
-  categorical: [origin, dest]
-params: {max_depth: 3, eta: 0.3, num_boost_round: 10, seed: 1}
-YAML
+write_flights_recipe recipe.yaml flights "{max_depth: 3, eta: 0.3, num_boost_round: 10, seed: 1}"
 mlo init >/dev/null
 expect_rc 0 "train" mlo train --config recipe.yaml --data train.csv
 expect_rc 8 "html report" mlo drift flights --current batch.csv --labels --slice-by dow --report report.html

@@ -6,17 +6,8 @@ source "$(dirname "$0")/common.sh"
 mlo init >/dev/null || fail "init"
 gen_data --rows 20000 --seed 1 --out train.csv || fail "gen_data"
 gen_data --rows 5000 --seed 2 --out eval.csv || fail "gen_data eval"
-cat > recipe.yaml <<'YAML'
-name: flights-delay
-task: binary
-target: delayed
-id: id
-features:
-  numeric: [month, day, dow, hour, minute, distance]
-  categorical: [origin, dest]
-params: {max_depth: 6, eta: 0.2, num_boost_round: 30, tree_method: hist, seed: 42}
-early_stopping_rounds: 5
-YAML
+write_flights_recipe recipe.yaml flights-delay "{max_depth: 6, eta: 0.2, num_boost_round: 30, tree_method: hist, seed: 42}"
+echo 'early_stopping_rounds: 5' >> recipe.yaml
 
 expect_rc 0 "train binary" mlo train --config recipe.yaml --data train.csv
 assert_eq "$OUT" "flights-delay:1" "train prints the ref"

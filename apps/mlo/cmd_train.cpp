@@ -1,6 +1,6 @@
 // mlo train --config recipe.yaml --data train.csv [--name N] [--eval F | --holdout X]
 //           [--param k=v]... [--dry-run]
-// Reads the recipe (validated before any data is read), trains through lib/mlo/score/train and
+// Reads the recipe (validated before any data is read), trains through lib/mlo/train and
 // registers the result as a new version. Prints "name:N", or one JSON document with --json.
 #include <cmath>
 #include <fstream>
@@ -12,8 +12,8 @@
 #include "command.hpp"
 #include "mlo/registry/manifest_json.hpp"
 #include "mlo/registry/registry.hpp"
-#include "mlo/score/train/recipe.hpp"
-#include "mlo/score/train/train_pipeline.hpp"
+#include "mlo/train/recipe.hpp"
+#include "mlo/train/train_pipeline.hpp"
 #include "output.hpp"
 
 namespace mlo::cli {

@@ -1,4 +1,4 @@
-#include "mlo/score/train/eval_metrics.hpp"
+#include "mlo/train/eval_metrics.hpp"
 
 #include <algorithm>
 #include <cmath>

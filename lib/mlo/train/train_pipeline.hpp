@@ -18,7 +18,7 @@
 
 #include "mlo/core/result.hpp"
 #include "mlo/registry/registry.hpp"
-#include "mlo/score/train/recipe.hpp"
+#include "mlo/train/recipe.hpp"
 
 namespace mlo::train {
 

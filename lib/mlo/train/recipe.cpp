@@ -1,4 +1,4 @@
-#include "mlo/score/train/recipe.hpp"
+#include "mlo/train/recipe.hpp"
 
 #include <set>
 

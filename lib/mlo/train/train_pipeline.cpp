@@ -1,4 +1,4 @@
-#include "mlo/score/train/train_pipeline.hpp"
+#include "mlo/train/train_pipeline.hpp"
 
 #include <cmath>
 #include <numeric>
@@ -11,8 +11,8 @@
 #include "mlo/data/table.hpp"
 #include "mlo/drift/profile.hpp"
 #include "mlo/model/xgboost_model.hpp"
-#include "mlo/score/train/eval_metrics.hpp"
-#include "mlo/score/train/fit_preprocess.hpp"
+#include "mlo/train/eval_metrics.hpp"
+#include "mlo/train/fit_preprocess.hpp"
 
 namespace mlo::train {
 

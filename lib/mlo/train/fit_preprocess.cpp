@@ -1,4 +1,4 @@
-#include "mlo/score/train/fit_preprocess.hpp"
+#include "mlo/train/fit_preprocess.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -6,6 +6,8 @@
 
 namespace mlo::drift {
 
+using namespace mlo::metrics;  // quality metrics live in lib/mlo/metrics
+
 void ConceptAccumulator::add(double label, double score, std::string_view slice) {
   labels_.push_back(static_cast<float>(label));
   scores_.push_back(static_cast<float>(score));

@@ -10,10 +10,13 @@
 #include <unordered_map>
 #include <vector>
 
-#include "mlo/drift/metrics.hpp"
 #include "mlo/drift/policy.hpp"
+#include "mlo/metrics/metrics.hpp"
 
 namespace mlo::drift {
+
+using metrics::BinaryMetrics;
+using metrics::RegressionMetrics;
 
 struct SliceQuality {
   std::string slice;  // "" for the overall row

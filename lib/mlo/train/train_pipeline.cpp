@@ -11,7 +11,7 @@
 #include "mlo/data/table.hpp"
 #include "mlo/drift/profile.hpp"
 #include "mlo/model/xgboost_model.hpp"
-#include "mlo/train/eval_metrics.hpp"
+#include "mlo/metrics/metrics.hpp"
 #include "mlo/train/fit_preprocess.hpp"
 
 namespace mlo::train {
@@ -215,7 +215,7 @@ Result<TrainOutcome> train_recipe(const Recipe& recipe, const TrainInputs& in,
       model->best_iteration() >= 0 ? model->best_iteration() : out.rounds_trained - 1;
   std::vector<float> pred;
   MLO_TRY(model->predict(ev, pred, in.threads));
-  out.metrics = eval_metrics(recipe.task, eval.y, pred, num_class);
+  out.metrics = metrics::eval_metrics(recipe.task, eval.y, pred, num_class);
 
   stage(progress, "profiling the training data");
   MLO_ASSIGN_OR_RETURN(std::string baseline, baseline_profile(data, recipe));

@@ -6,7 +6,6 @@
 
 #include <catch2/catch.hpp>
 
-#include "mlo/drift/metrics.hpp"
 #include "mlo/drift/stats.hpp"
 
 namespace {
@@ -73,34 +72,4 @@ TEST_CASE("degenerate inputs give finite neutral values") {
   const std::vector<double> constant(50, 3.0);
   CHECK(ks_statistic(constant, constant) == 0.0);
   CHECK(wasserstein_sorted(constant, constant) == 0.0);
-}
-
-TEST_CASE("binary metrics follow scikit-learn conventions") {
-  const auto m = binary_metrics(kY, kS, 0.5);
-  CHECK(m.n == 12);
-  // threshold 0.5: predicted positive = scores >= 0.5 -> indices 0,2,3,4,6,9,10,11
-  CHECK(m.tp == 6);
-  CHECK(m.fp == 2);
-  CHECK(m.fn == 1);
-  CHECK(m.tn == 3);
-  CHECK_THAT(m.accuracy, WithinAbs(9.0 / 12, 1e-12));
-  CHECK_THAT(m.precision, WithinAbs(6.0 / 8, 1e-12));
-  CHECK_THAT(m.recall, WithinAbs(6.0 / 7, 1e-12));
-  CHECK_THAT(m.f1, WithinAbs(12.0 / 15, 1e-12));
-  CHECK_THAT(m.auc, WithinAbs(kAuc, 1e-12));
-  CHECK_THAT(m.logloss, WithinAbs(kLogLoss, 1e-12));
-  const std::vector<double> ones{1, 1}, s{0.2, 0.9};
-  CHECK(std::isnan(roc_auc(ones, s)));
-  CHECK(binary_metrics(ones, s, 0.95).precision == 0.0);
-}
-
-TEST_CASE("regression metrics") {
-  const std::vector<double> y{1, 2, 3, 4}, p{1.5, 2, 2.5, 5};
-  const auto r = regression_metrics(y, p);
-  CHECK_THAT(r.mae, WithinAbs(0.5, 1e-12));
-  CHECK_THAT(r.rmse, WithinAbs(std::sqrt(1.5 / 4), 1e-12));
-  CHECK_THAT(r.r2, WithinAbs(1 - 1.5 / 5.0, 1e-12));
-  const std::vector<double> c{2, 2};
-  CHECK(regression_metrics(c, c).r2 == 1.0);
-  CHECK(regression_metrics(c, std::vector<double>{1, 2}).r2 == 0.0);
 }

@@ -1,5 +1,6 @@
-// Model quality metrics shared by `mlo train` (eval metrics recorded in the manifest) and
-// `mlo drift --labels` (concept drift). Conventions follow scikit-learn:
+// Model quality metrics, one neutral place shared by train/retrain (eval metrics recorded in the
+// manifest) and drift (concept drift), so both compare like with like. Conventions follow
+// scikit-learn:
 //  - binary labels are 0/1 (any value > 0.5 is positive); scores are P(y=1);
 //  - precision/recall/F1 are 0 when undefined (zero_division=0);
 //  - AUC is the area under the ROC curve with tied scores counted half (roc_auc_score);
@@ -14,7 +15,7 @@
 #include <span>
 #include <string>
 
-namespace mlo::drift {
+namespace mlo::metrics {
 
 struct BinaryMetrics {
   uint64_t n = 0;
@@ -46,4 +47,15 @@ RegressionMetrics regression_metrics(std::span<const double> y_true, std::span<c
 // (logloss, rmse, mae). Unknown names count as higher-is-better.
 bool higher_is_better(const std::string& metric);
 
-}  // namespace mlo::drift
+// Multiclass: `prob` is rows x num_class probabilities.
+//   accuracy  share of rows whose most probable class (first on ties) is the label
+//   mlogloss  mean of -log(p[label]) with p clipped to [1e-15, 1 - 1e-15], as XGBoost/sklearn
+std::map<std::string, double> multiclass_metrics(std::span<const float> y,
+                                                 std::span<const float> prob, int num_class);
+
+// The metrics recorded for a task ("binary" | "regression" | "multiclass"). `pred`: one value
+// per row, or rows x num_class probabilities for multiclass.
+std::map<std::string, double> eval_metrics(const std::string& task, std::span<const float> y,
+                                           std::span<const float> pred, int num_class);
+
+}  // namespace mlo::metrics

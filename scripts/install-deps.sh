@@ -5,10 +5,11 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config file dpkg-dev
-  libcli11-dev libyaml-cpp-dev libarchive-dev libssl-dev libxgboost-dev xgboost catch2
+  libcli11-dev libyaml-cpp-dev libarchive-dev zlib1g-dev libssl-dev libxgboost-dev xgboost catch2
   libcurl4-openssl-dev nlohmann-json3-dev libfast-float-dev libfmt-dev
-  python3 python3-numpy python3-pandas python3-scipy python3-xgboost
-  gzip zstd xz-utils bzip2 time
+  python3 python3-numpy python3-pandas python3-scipy python3-xgboost python3-yaml
+  gzip zstd xz-utils bzip2 lz4 time
+  clang libclang-rt-14-dev libfuzzer-14-dev
 )
 [ "${MLO_WITH_BROWSER:-0}" = 1 ] && PACKAGES+=(chromium)
 

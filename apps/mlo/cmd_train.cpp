@@ -2,7 +2,9 @@
 //           [--param k=v]... [--dry-run]
 // Reads the recipe (validated before any data is read), trains through lib/mlo/train and
 // registers the result as a new version. Prints "name:N", or one JSON document with --json.
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -34,7 +36,10 @@ struct TrainCliOptions {
 
 Result<std::string> read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorCode::kInvalidInput, "cannot read recipe " + path);
+  if (!in) {
+    const ErrorCode code = errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kRuntime;
+    return make_error(code, "cannot read recipe " + path + ": " + std::strerror(errno));
+  }
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
@@ -106,16 +111,16 @@ void print_result(const Context& ctx, const train::TrainOutcome& t, const Regist
 Result<int> run_train(const Context& ctx, const TrainCliOptions& o) {
   if (!o.eval.empty() && o.holdout_given)
     return make_error(ErrorCode::kUsage, "train: --eval and --holdout exclude each other");
+  if (!(o.holdout > 0.0 && o.holdout < 1.0))
+    return make_error(
+        ErrorCode::kUsage,
+        fmt::format("train: --holdout {}: must be between 0 and 1 (exclusive)", o.holdout));
   MLO_ASSIGN_OR_RETURN(train::Recipe recipe, load_recipe(o));
   train::TrainInputs in;
   in.data_path = o.data;
   if (!o.eval.empty()) in.eval_path = o.eval;
   in.holdout = o.holdout;
   in.threads = o.threads;
-  if (!in.eval_path && !(in.holdout > 0.0 && in.holdout < 1.0))
-    return make_error(
-        ErrorCode::kInvalidInput,
-        fmt::format("train: --holdout {}: must be between 0 and 1 (exclusive)", o.holdout));
   MLO_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.open_store());
   auto outcome = train::train_recipe(recipe, in, make_progress(ctx));
   if (!outcome.ok())
@@ -143,7 +148,8 @@ void setup_train(CLI::App& app, Context& ctx) {
   app.add_option("--holdout", o->holdout,
                  "Fraction of --data held out for evaluation, in (0, 1) (default 0.2)");
   app.add_option("--param", o->params, "Override a recipe parameter KEY=VALUE (repeatable)");
-  app.add_option("--threads", o->threads, "Threads for reading and training (default: all cores)");
+  add_threads_option(app, o->threads,
+                     "Threads for reading and training, 1..4 x cores (default: all cores)");
   app.add_flag("--dry-run", o->dry_run, "Train and evaluate, write nothing to the store");
   app.callback([&ctx, o, &app] {
     o->holdout_given = app.count("--holdout") > 0;

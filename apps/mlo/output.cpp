@@ -9,15 +9,21 @@ namespace {
 bool g_quiet = false;
 }
 
-void set_quiet(bool quiet) { g_quiet = quiet; }
+void set_quiet(bool quiet) {
+  g_quiet = quiet;
+}
 
-void print_json(const nlohmann::json& doc) { std::cout << doc.dump(2) << '\n'; }
+// Invalid UTF-8 in a value (from input data) becomes U+FFFD instead of throwing mid-output.
+void print_json(const nlohmann::json& doc) {
+  std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
 
 void print_table(const std::vector<std::string>& header,
                  const std::vector<std::vector<std::string>>& rows) {
   std::vector<size_t> width(header.size(), 0);
   auto widen = [&](const std::vector<std::string>& row) {
-    for (size_t i = 0; i < row.size() && i < width.size(); ++i) width[i] = std::max(width[i], row[i].size());
+    for (size_t i = 0; i < row.size() && i < width.size(); ++i)
+      width[i] = std::max(width[i], row[i].size());
   };
   widen(header);
   for (const auto& row : rows) widen(row);

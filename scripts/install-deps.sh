@@ -7,9 +7,10 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config file dpkg-dev
   libcli11-dev libyaml-cpp-dev libarchive-dev zlib1g-dev libssl-dev libxgboost-dev xgboost catch2
   libcurl4-openssl-dev nlohmann-json3-dev libfast-float-dev libfmt-dev
-  python3 python3-numpy python3-pandas python3-scipy python3-xgboost python3-yaml
+  python3 python3-numpy python3-pandas python3-scipy python3-xgboost
   gzip zstd xz-utils bzip2 lz4 time
-  clang libclang-rt-14-dev libfuzzer-14-dev
+  help2man man-db python3-yaml  # man pages at build time; tests: man -w, the workflow example
+  clang libclang-rt-14-dev libfuzzer-14-dev  # tests/fuzz (libFuzzer under ASan+UBSan)
 )
 [ "${MLO_WITH_BROWSER:-0}" = 1 ] && PACKAGES+=(chromium)
 

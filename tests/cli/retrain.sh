@@ -7,7 +7,6 @@ source "$(dirname "$0")/common.sh"
 
 mlo init >/dev/null || fail "init"
 gen_data --rows 6000 --seed 1 --out a.csv || fail "gen_data a"
-gen_data --rows 6000 --seed 2 --out same.csv || fail "gen_data same"
 gen_data --rows 6000 --seed 3 --distance-shift 250 --out b.csv || fail "gen_data b"
 gen_data --rows 2000 --seed 4 --distance-shift 250 --out eval.csv || fail "gen_data eval"
 write_flights_recipe recipe.yaml flights "{max_depth: 4, eta: 0.3, num_boost_round: 20, seed: 1}"
@@ -85,7 +84,7 @@ assert_eq "${digests[0]}" "$(field "$M2" 'd["artifacts"]["model"]["digest"]')" "
 pass "retrain is reproducible"
 
 # --if-drift: a report without drift does nothing; one with drift retrains.
-expect_rc 0 "drift report: no drift" mlo drift flights:1 --current same.csv --report calm.json --no-record
+expect_rc 0 "drift report: no drift" mlo drift flights:1 --current a.csv --report calm.json --no-record
 expect_rc 8 "drift report: drift" mlo drift flights:1 --current b.csv --report drift.json --no-record
 before=$(tree_listing "$STORE")
 expect_rc 0 "--if-drift without drift" mlo retrain flights:1 --data b.csv --eval eval.csv --if-drift calm.json
@@ -95,6 +94,24 @@ assert_eq "$(tree_listing "$STORE")" "$before" "nothing registered"
 expect_rc 0 "--if-drift with drift" mlo retrain flights:1 --data b.csv --eval eval.csv --if-drift drift.json --threads 2
 assert_contains "$OUT" "flights:5" "retrained on drift"
 assert_contains "$ERR" "data drift found in drift.json" "says why"
+
+# --search: ranges from the recipe, k-fold CV, every trial in the run record, the best refit.
+write_flights_recipe tuned.yaml tuned "{max_depth: 3, eta: 0.3, num_boost_round: 15, seed: 1}"
+echo 'search: {max_depth: [2, 4], eta: [0.3]}' >> tuned.yaml
+expect_rc 0 "train a recipe with search ranges" mlo train --config tuned.yaml --data a.csv --threads 2
+expect_rc 0 "retrain --search grid" mlo --json retrain tuned:1 --data b.csv --eval eval.csv --search grid --folds 2 --threads 2
+S=$OUT
+assert_eq "$(field "$S" 'len(d["search"]["trials"])')" "2" "every combination tried"
+assert_eq "$(field "$S" 'd["search"]["metric"]')" "auc" "ranked by auc"
+best=$(field "$S" 'd["search"]["trials"][d["search"]["best"]]["params"]["max_depth"]')
+assert_eq "$(field "$S" 'd["manifest"]["training"]["params"]["max_depth"]')" "$best" "best trial refit"
+run_key=$(field "$S" 'd["search"]["run"]')
+assert_file "$STORE/$run_key"
+assert_contains "$(cat "$STORE/$run_key")" "kind: retrain" "run record kind"
+assert_eq "$(grep -c 'max_depth:' "$STORE/$run_key")" "2" "every trial in the run record"
+expect_error 2 "--trials without --search" mlo retrain tuned:1 --data b.csv --trials 3
+expect_error 2 "unknown search mode" mlo retrain tuned:1 --data b.csv --search bayes
+expect_error 3 "no search ranges" mlo retrain flights:1 --data b.csv --search random --dry-run
 
 # --dry-run writes nothing.
 before=$(tree_listing "$STORE")

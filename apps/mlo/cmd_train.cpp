@@ -17,6 +17,7 @@
 #include "mlo/train/recipe.hpp"
 #include "mlo/train/train_pipeline.hpp"
 #include "output.hpp"
+#include "train_progress.hpp"
 
 namespace mlo::cli {
 
@@ -59,21 +60,6 @@ Result<train::Recipe> load_recipe(const TrainCliOptions& o) {
                       "recipe " + o.config + ": field 'name': required (or pass --name)");
   MLO_TRY(train::validate_recipe(recipe, "recipe " + o.config));
   return recipe;
-}
-
-train::TrainProgress make_progress(const Context& ctx) {
-  train::TrainProgress p;
-  if (!ctx.show_progress()) return p;
-  p.on_stage = [](const std::string& text) {
-    std::cerr << "\r\033[K" << text << "\n" << std::flush;
-  };
-  p.on_round = [](int round, int total, double metric) {
-    std::cerr << "\r\033[K" << fmt::format("round {}/{}", round + 1, total);
-    if (!std::isnan(metric)) std::cerr << fmt::format("  eval {:.5f}", metric);
-    if (round + 1 == total) std::cerr << "\n";
-    std::cerr << std::flush;
-  };
-  return p;
 }
 
 void print_result(const Context& ctx, const train::TrainOutcome& t, const RegisterResult& r,
@@ -122,7 +108,7 @@ Result<int> run_train(const Context& ctx, const TrainCliOptions& o) {
   in.holdout = o.holdout;
   in.threads = o.threads;
   MLO_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.open_store());
-  auto outcome = train::train_recipe(recipe, in, make_progress(ctx));
+  auto outcome = train::train_recipe(recipe, in, make_train_progress(ctx));
   if (!outcome.ok())
     return make_error(outcome.error().code,
                       "train " + recipe.name + ": " + outcome.error().message);

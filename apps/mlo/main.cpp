@@ -29,6 +29,7 @@ void setup_diff(CLI::App&, Context&);
 void setup_log(CLI::App&, Context&);
 void setup_verify(CLI::App&, Context&);
 void setup_train(CLI::App&, Context&);
+void setup_retrain(CLI::App&, Context&);
 void setup_score_batch(CLI::App&, Context&);
 void setup_drift(CLI::App&, Context&);
 void setup_preprocess(CLI::App&, Context&);
@@ -51,6 +52,7 @@ constexpr CommandEntry kCommands[] = {
     {"log", "Show a model's audit events", setup_log},
     {"verify", "Re-hash every blob and check references and audit chains", setup_verify},
     {"train", "Train a model from a recipe and register it", setup_train},
+    {"retrain", "Refit a version's recipe on new data; compare with the champion", setup_retrain},
     {"score-batch", "Score a file with a registered model", setup_score_batch},
     {"drift", "Compare a batch with a version's training baseline", setup_drift},
     {"preprocess", "Write a preprocess spec for a model trained elsewhere", setup_preprocess},

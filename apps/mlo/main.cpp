@@ -22,6 +22,13 @@ void setup_train(CLI::App&, Context&);
 void setup_score_batch(CLI::App&, Context&);
 void setup_drift(CLI::App&, Context&);
 void setup_version(CLI::App&, Context&);
+void setup_promote(CLI::App&, Context&);
+void setup_approve(CLI::App&, Context&);
+void setup_reject(CLI::App&, Context&);
+void setup_rollback(CLI::App&, Context&);
+void setup_alias(CLI::App&, Context&);
+void setup_archive(CLI::App&, Context&);
+void setup_annotate(CLI::App&, Context&);
 void setup_help(CLI::App&, Context&);
 
 struct CommandEntry {
@@ -41,6 +48,13 @@ constexpr CommandEntry kCommands[] = {
     {"train", "Train a model from a recipe and register it", setup_train},
     {"score-batch", "Score a file with a registered model", setup_score_batch},
     {"drift", "Compare a batch with a version's training baseline", setup_drift},
+    {"promote", "Move an alias to a version after the promotion gates pass", setup_promote},
+    {"approve", "Approve a version (an audit event)", setup_approve},
+    {"reject", "Reject a version (an audit event)", setup_reject},
+    {"rollback", "Move an alias back to the version it held before", setup_rollback},
+    {"alias", "List a model's aliases", setup_alias},
+    {"archive", "Archive a version (an audit event)", setup_archive},
+    {"annotate", "Set labels and a description on a version (an audit event)", setup_annotate},
     {"version", "Print mlo, XGBoost and library versions", setup_version},
     {"help", "Help topics (exit-codes)", setup_help},
 };

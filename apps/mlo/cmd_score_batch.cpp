@@ -36,6 +36,8 @@ struct ScoreBatchFlags {
   std::string engine = "auto";
   std::string on_bad_row = "fail";
   size_t chunk_kib = 2048;
+  std::string shadow;  // --shadow REF2
+  std::string canary;  // --canary REF2:P%
 };
 
 Error usage(const std::string& message) {
@@ -101,11 +103,80 @@ Result<ScoreOptions> make_options(const ScoreBatchFlags& f) {
   return o;
 }
 
+// --canary "REF2:P%" -> (REF2, P). REF2 may itself hold ':' (name:N), so split at the last.
+Result<std::pair<std::string, double>> parse_canary(const std::string& text) {
+  const size_t colon = text.rfind(':');
+  const std::string bad = "--canary '" + text + "': expected REF:P% with 0 < P <= 100 (e.g. m@challenger:10%)";
+  if (colon == std::string::npos || colon == 0 || text.back() != '%') return usage(bad);
+  const std::string pct = text.substr(colon + 1, text.size() - colon - 2);
+  size_t used = 0;
+  double p = 0;
+  try {
+    p = std::stod(pct, &used);
+  } catch (const std::exception&) {
+    return usage(bad);
+  }
+  if (pct.empty() || used != pct.size() || !(p > 0 && p <= 100)) return usage(bad);
+  return std::make_pair(text.substr(0, colon), p);
+}
+
+// The second version of --shadow/--canary, loaded through the trusted read path.
+struct Challenger {
+  VersionRecord rec;
+  std::optional<Predictor> predictor;
+  ChallengerOptions options;
+};
+
+Result<std::optional<Challenger>> load_challenger(Store& store, const ScoreBatchFlags& f,
+                                                  const ModelVersion& primary, Engine engine) {
+  if (f.shadow.empty() && f.canary.empty()) return std::optional<Challenger>();
+  if (!f.shadow.empty() && !f.canary.empty()) return usage("--shadow and --canary are exclusive");
+  std::optional<Challenger> c(std::in_place);
+  std::string ref = f.shadow;
+  c->options.mode = ChallengerMode::kShadow;
+  if (!f.canary.empty()) {
+    MLO_ASSIGN_OR_RETURN(auto parsed, parse_canary(f.canary));
+    ref = parsed.first;
+    c->options.mode = ChallengerMode::kCanary;
+    c->options.percent = parsed.second;
+    if (primary.passthrough.empty())
+      return usage("--canary routes on the id column, but " + primary.name +
+                   " has no schema.passthrough id column");
+    c->options.id_column = primary.passthrough.front();
+  }
+  auto rec = resolve_version(store, ref);
+  if (!rec.ok()) return make_error(rec.error().code, "challenger " + ref + ": " + rec.error().message);
+  c->rec = std::move(*rec);
+  MLO_ASSIGN_OR_RETURN(Predictor p, Predictor::load(store, c->rec.manifest, engine));
+  c->predictor.emplace(std::move(p));  // options.predictor is set once c has its final home
+  c->options.label = c->rec.manifest.name + ":" + std::to_string(c->rec.manifest.version);
+  c->options.primary_label = primary.name + ":" + std::to_string(primary.version);
+  return std::move(c);
+}
+
 Result<Engine> parse_engine(const std::string& text) {
   if (text == "auto") return Engine::kAuto;
   if (text == "native") return Engine::kNative;
   if (text == "xgboost") return Engine::kXgboost;
   return usage("--engine '" + text + "': expected auto, native or xgboost");
+}
+
+nlohmann::json challenger_json(const ScoreRunInfo& info) {
+  if (info.challenger_mode.empty()) return nullptr;
+  const ChallengerStats& c = info.summary->challenger;
+  nlohmann::json j = {{"mode", info.challenger_mode},
+                      {"ref", info.challenger_ref},
+                      {"manifest_digest", info.challenger_digest}};
+  if (info.challenger_mode == "shadow") {
+    j["rows"] = c.rows;
+    j["mean_abs_delta"] = c.mean_abs_delta();
+    if (info.task == "binary") j["label_agreement"] = c.label_agreement();
+  } else {
+    j["percent"] = info.canary_percent;
+    j["id_column"] = info.canary_id_column;
+    j["canary_rows"] = c.canary_rows;
+  }
+  return j;
 }
 
 nlohmann::json summary_json(const ScoreRunInfo& info, const std::string& record_key) {
@@ -143,7 +214,8 @@ nlohmann::json summary_json(const ScoreRunInfo& info, const std::string& record_
           {"shard", info.shard},
           {"threads", s.threads},
           {"seconds", {{"load", info.load_seconds}, {"score", s.seconds}}},
-          {"mb_per_s", s.seconds > 0 ? mb / s.seconds : 0.0}};
+          {"mb_per_s", s.seconds > 0 ? mb / s.seconds : 0.0},
+          {"challenger", challenger_json(info)}};
 }
 
 Result<int> score(const Context& ctx, const ScoreBatchFlags& f) {
@@ -159,6 +231,12 @@ Result<int> score(const Context& ctx, const ScoreBatchFlags& f) {
   const ModelVersion& mv = rec.manifest;
   options.default_columns = mv.passthrough;
   MLO_ASSIGN_OR_RETURN(Predictor predictor, Predictor::load(*store, mv, engine));
+  MLO_ASSIGN_OR_RETURN(std::optional<Challenger> challenger,
+                       load_challenger(*store, f, mv, engine));
+  if (challenger) {
+    challenger->options.predictor = &*challenger->predictor;
+    options.challenger = challenger->options;
+  }
 
   ScoreRunInfo run;
   run.run_id = new_run_id();
@@ -173,6 +251,13 @@ Result<int> score(const Context& ctx, const ScoreBatchFlags& f) {
   run.shard = f.shard;
   run.threshold = f.threshold;
   run.on_bad_row = f.on_bad_row;
+  if (challenger) {
+    run.challenger_mode = challenger->options.mode == ChallengerMode::kShadow ? "shadow" : "canary";
+    run.challenger_ref = challenger->options.label;
+    run.challenger_digest = challenger->rec.digest;
+    run.canary_percent = challenger->options.percent;
+    run.canary_id_column = challenger->options.id_column;
+  }
   run.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   std::string record_key;
@@ -253,6 +338,11 @@ void setup_score_batch(CLI::App& app, Context& ctx) {
   app.add_option("--on-bad-row", f->on_bad_row, "fail | skip (default fail)");
   app.add_option("--chunk-kib", f->chunk_kib,
                  "Bytes of input per work unit, in KiB (default 2048)");
+  app.add_option("--shadow", f->shadow,
+                 "Also score every row with this version: column shadow_score, agreement in the "
+                 "run record");
+  app.add_option("--canary", f->canary,
+                 "REF:P% - route P% of rows (hash of the id column) to REF: column scored_by");
   app.callback([&ctx, f] {
     ctx.run = [&ctx, f]() -> Result<int> {
       auto rc = score(ctx, *f);

@@ -35,6 +35,13 @@ void setup_drift(CLI::App&, Context&);
 void setup_preprocess(CLI::App&, Context&);
 void setup_config(CLI::App&, Context&);
 void setup_version(CLI::App&, Context&);
+void setup_promote(CLI::App&, Context&);
+void setup_approve(CLI::App&, Context&);
+void setup_reject(CLI::App&, Context&);
+void setup_rollback(CLI::App&, Context&);
+void setup_alias(CLI::App&, Context&);
+void setup_archive(CLI::App&, Context&);
+void setup_annotate(CLI::App&, Context&);
 void setup_help(CLI::App&, Context&);
 
 struct CommandEntry {
@@ -55,6 +62,13 @@ constexpr CommandEntry kCommands[] = {
     {"retrain", "Refit a version's recipe on new data; compare with the champion", setup_retrain},
     {"score-batch", "Score a file with a registered model", setup_score_batch},
     {"drift", "Compare a batch with a version's training baseline", setup_drift},
+    {"promote", "Move an alias to a version after the promotion gates pass", setup_promote},
+    {"approve", "Approve a version (an audit event)", setup_approve},
+    {"reject", "Reject a version (an audit event)", setup_reject},
+    {"rollback", "Move an alias back to the version it held before", setup_rollback},
+    {"alias", "List a model's aliases", setup_alias},
+    {"archive", "Archive a version (an audit event)", setup_archive},
+    {"annotate", "Set labels and a description on a version (an audit event)", setup_annotate},
     {"preprocess", "Write a preprocess spec for a model trained elsewhere", setup_preprocess},
     {"config", "Show the effective settings and where each came from", setup_config},
     {"version", "Print mlo, XGBoost and library versions", setup_version},

@@ -9,6 +9,8 @@ PACKAGES=(
   libcurl4-openssl-dev nlohmann-json3-dev libfast-float-dev libfmt-dev
   python3 python3-numpy python3-pandas python3-scipy python3-xgboost
   gzip zstd xz-utils bzip2 time
+  # S3 tests: a throwaway Ceph radosgw (tests/s3/radosgw.sh) in a private network namespace
+  radosgw ceph-mon ceph-osd ceph-common curl iproute2 util-linux
 )
 [ "${MLO_WITH_BROWSER:-0}" = 1 ] && PACKAGES+=(chromium)
 

@@ -11,6 +11,8 @@ PACKAGES=(
   gzip zstd xz-utils bzip2 lz4 time
   help2man man-db python3-yaml  # man pages at build time; tests: man -w, the workflow example
   clang libclang-rt-14-dev libfuzzer-14-dev  # tests/fuzz (libFuzzer under ASan+UBSan)
+  # S3 tests: a throwaway Ceph radosgw (tests/s3/radosgw.sh) in a private network namespace
+  radosgw ceph-mon ceph-osd ceph-common curl iproute2 util-linux
 )
 [ "${MLO_WITH_BROWSER:-0}" = 1 ] && PACKAGES+=(chromium)
 

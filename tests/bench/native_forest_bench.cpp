@@ -8,15 +8,15 @@
 // differ" (tests/bench/score_vs_python.sh reads these).
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
-#include <fstream>
-#include <sstream>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <thread>
 #include <vector>
 

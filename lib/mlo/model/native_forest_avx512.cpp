@@ -21,8 +21,8 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <span>
 #include <cstring>
+#include <span>
 
 #define MLO_AVX512 __attribute__((target("avx512f")))
 
@@ -46,7 +46,8 @@ MLO_AVX512 inline V lookup(const T* table, int level, __m512i pos, const __mmask
   if (level > kMaxPermuteLevel) return Gather(pos, table);
   V c[4];
   const int chunks = 1 << (level - 5);
-  for (int j = 0; j < chunks; ++j) c[j] = Perm2(Load(table + 32 * j), pos, Load(table + 32 * j + 16));
+  for (int j = 0; j < chunks; ++j)
+    c[j] = Perm2(Load(table + 32 * j), pos, Load(table + 32 * j + 16));
   for (int b = 0, step = 1; step < chunks; ++b, step *= 2)
     for (int j = 0; j + step < chunks; j += 2 * step) c[j] = Blend(hi[b], c[j], c[j + step]);
   return c[0];
@@ -84,13 +85,11 @@ MLO_AVX512 inline __m512i gather_epi(__m512i i, const uint32_t* t) {
 }
 
 MLO_AVX512 inline __m512 lookup_f(const float* t, int level, __m512i pos, const __mmask16* hi) {
-  return lookup<__m512, float, perm1_ps, perm2_ps, blend_ps, load_ps, gather_ps>(t, level, pos,
-                                                                                 hi);
+  return lookup<__m512, float, perm1_ps, perm2_ps, blend_ps, load_ps, gather_ps>(t, level, pos, hi);
 }
-MLO_AVX512 inline __m512i lookup_i(const uint32_t* t, int level, __m512i pos,
-                                   const __mmask16* hi) {
-  return lookup<__m512i, uint32_t, perm1_epi, perm2_epi, blend_epi, load_epi, gather_epi>(
-      t, level, pos, hi);
+MLO_AVX512 inline __m512i lookup_i(const uint32_t* t, int level, __m512i pos, const __mmask16* hi) {
+  return lookup<__m512i, uint32_t, perm1_epi, perm2_epi, blend_epi, load_epi, gather_epi>(t, level,
+                                                                                          pos, hi);
 }
 
 // Feature values of one 16-row vector: S floats per row (S = 2..16), or gathered rows.
@@ -104,14 +103,15 @@ struct Rows {
     __m512i idx = _mm512_or_si512(base, info);
     __m512 c[kPairs];
     for (int p = 0; p < kPairs; ++p)
-      c[p] = _mm512_permutex2var_ps(_mm512_load_ps(x + 32 * p), idx,
-                                    _mm512_load_ps(x + 32 * p + 16));
+      c[p] =
+          _mm512_permutex2var_ps(_mm512_load_ps(x + 32 * p), idx, _mm512_load_ps(x + 32 * p + 16));
     // Lane r belongs to pair r * S / 32; combine pairs by the bits of that number.
     for (int b = 0, step = 1; step < kPairs; ++b, step *= 2) {
       __mmask16 m = 0;
       for (int r = 0; r < 16; ++r)
         if (((r * S / 32) >> b) & 1) m = static_cast<__mmask16>(m | (1u << r));
-      for (int p = 0; p + step < kPairs; p += 2 * step) c[p] = _mm512_mask_blend_ps(m, c[p], c[p + step]);
+      for (int p = 0; p + step < kPairs; p += 2 * step)
+        c[p] = _mm512_mask_blend_ps(m, c[p], c[p + step]);
     }
     return c[0];
   }

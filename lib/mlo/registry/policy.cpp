@@ -61,8 +61,9 @@ Result<PromotionPolicy> decode(const YAML::Node& doc, const std::string& what) {
     const std::string w = what + ": metric";
     MLO_TRY(only_keys(m, {"enabled", "name", "higher_is_better", "margin"}, w));
     MLO_ASSIGN_OR_RETURN(p.compare_metric, optional_bool(m, "enabled", w, true));
-    MLO_ASSIGN_OR_RETURN(p.metric, require_string(m, "name", w));
-    if (p.metric.empty()) return bad(w, "field 'name': empty");
+    MLO_ASSIGN_OR_RETURN(std::string name, optional_string(m, "name", w));
+    if (m["name"] && name.empty()) return bad(w, "field 'name': empty");
+    if (!name.empty()) p.metric = name;
     MLO_ASSIGN_OR_RETURN(p.higher_is_better, optional_bool(m, "higher_is_better", w, true));
     if (const YAML::Node margin = m["margin"]) {
       if (!margin.IsScalar() || !YAML::convert<double>::decode(margin, p.margin) ||

@@ -301,9 +301,10 @@ Result<RollbackResult> rollback_alias(Store& store, const std::string& name,
   }
   const AliasRecord& cur = *snap.record;
   if (cur.previous_version == 0)
-    return make_error(ErrorCode::kNotFound, "alias " + name + "@" + alias +
-                                                " has no previous version to roll back to");
-  MLO_ASSIGN_OR_RETURN(VersionRecord target, load_trusted_version(store, name, cur.previous_version));
+    return make_error(ErrorCode::kNotFound,
+                      "alias " + name + "@" + alias + " has no previous version to roll back to");
+  MLO_ASSIGN_OR_RETURN(VersionRecord target,
+                       load_trusted_version(store, name, cur.previous_version));
   if (!cur.previous_manifest.empty() && cur.previous_manifest != target.digest)
     return make_error(ErrorCode::kIntegrity,
                       "alias " + name + "@" + alias + " recorded previous manifest " +

@@ -55,7 +55,8 @@ Result<PromotionPolicy> decode(const YAML::Node& doc, const std::string& what) {
   MLO_ASSIGN_OR_RETURN(std::string api, require_string(doc, "apiVersion", what));
   if (api != kApiVersion) return bad(what, "unsupported apiVersion '" + api + "'");
   MLO_ASSIGN_OR_RETURN(std::string kind, require_string(doc, "kind", what));
-  if (kind != "PromotionPolicy") return bad(what, "kind is '" + kind + "', expected PromotionPolicy");
+  if (kind != "PromotionPolicy")
+    return bad(what, "kind is '" + kind + "', expected PromotionPolicy");
   PromotionPolicy p;
   if (const YAML::Node m = doc["metric"]) {
     const std::string w = what + ": metric";
@@ -92,7 +93,9 @@ Result<PromotionPolicy> decode(const YAML::Node& doc, const std::string& what) {
 
 }  // namespace
 
-const char* default_policy_yaml() { return kDefaultPolicy; }
+const char* default_policy_yaml() {
+  return kDefaultPolicy;
+}
 
 Result<PromotionPolicy> parse_policy(const std::string& text, const std::string& what) {
   MLO_ASSIGN_OR_RETURN(YAML::Node doc, parse_yaml(text, what));

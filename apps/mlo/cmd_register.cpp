@@ -12,7 +12,7 @@
 #include "mlo/core/atomic_file.hpp"
 #include "mlo/core/version.hpp"
 #include "mlo/data/preprocess.hpp"
-#include "mlo/drift/stream.hpp"
+#include "mlo/drift/baseline.hpp"
 #include "mlo/model/feature_info.hpp"
 #include "mlo/model/xgboost_model.hpp"
 #include "mlo/registry/manifest_json.hpp"
@@ -148,20 +148,15 @@ Result<std::map<std::string, std::string>> parse_extra_artifacts(
   return pairs;
 }
 
-// --reference: one streaming pass over the reference data builds the drift baseline profile
-// of the schema's features (added by helper "drift"; see lib/mlo/drift/profile.hpp).
+// --reference: the drift baseline profile of the schema's features, built by the one function
+// train and retrain use too (lib/mlo/drift/baseline.hpp).
 Result<std::string> baseline_from_reference(const std::string& path, const std::vector<FeatureSpec>& features) {
   std::vector<drift::FeatureDecl> decls;
   for (const auto& f : features)
     decls.push_back({f.name, f.type == "categorical" ? drift::FeatureKind::kCategorical : drift::FeatureKind::kNumeric});
-  auto builder = drift::ProfileBuilder::baseline(decls);
-  auto streamed = drift::profile_stream(path, builder);
-  if (!streamed.ok()) return make_error(streamed.error().code, "register: --reference " + streamed.error().message);
-  for (size_t f = 0; f < decls.size(); ++f) {
-    if (!streamed->present[f]) return invalid("--reference " + path + ": no column '" + decls[f].name + "'");
-  }
-  if (streamed->rows == 0) return invalid("--reference " + path + ": no data rows");
-  return builder.finish().to_json();
+  auto baseline = drift::build_baseline(path, decls);
+  if (!baseline.ok()) return make_error(baseline.error().code, "register: --reference " + baseline.error().message);
+  return baseline;
 }
 
 // Builds the request: everything validated before anything is written.

@@ -4,6 +4,7 @@
 // input file or output directory, 1 I/O.
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "command.hpp"
+#include "mlo/core/output_file.hpp"
 #include "mlo/core/time.hpp"
 #include "mlo/registry/registry.hpp"
 #include "mlo/score/run_record.hpp"
@@ -43,22 +45,32 @@ Error usage(const std::string& message) {
 }
 
 Status parse_shard(const std::string& text, ScoreOptions& o) {
-  unsigned long long k = 0, n = 0;
-  char tail = 0;
-  if (std::sscanf(text.c_str(), "%llu/%llu%c", &k, &n, &tail) != 2 || n == 0 || k >= n ||
-      text.find_first_not_of("0123456789/") != std::string::npos)
-    return usage("--shard '" + text + "': expected k/N with 0 <= k < N (0-based, e.g. 0/4 .. 3/4)");
+  const auto bad = [&] {
+    return usage("--shard '" + text +
+                 "': expected k/N with 0 <= k < N <= 2^63 (0-based, e.g. 0/4 .. 3/4)");
+  };
+  const auto slash = text.find('/');
+  if (slash == std::string::npos) return bad();
+  // from_chars refuses signs, spaces and values past 2^64; N is capped at 2^63 so that k and N
+  // survive any signed 64-bit arithmetic downstream.
+  auto number = [](std::string_view part, uint64_t& out) {
+    auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), out);
+    return !part.empty() && ec == std::errc() && end == part.data() + part.size();
+  };
+  uint64_t k = 0, n = 0;
+  const std::string_view all(text);
+  if (!number(all.substr(0, slash), k) || !number(all.substr(slash + 1), n)) return bad();
+  if (n == 0 || k >= n || n > (uint64_t{1} << 63)) return bad();
   o.shard_index = k;
   o.shard_count = n;
   return {};
 }
 
-Result<ScoreOptions> make_options(const ScoreBatchFlags& f, const ModelVersion& mv) {
+Result<ScoreOptions> make_options(const ScoreBatchFlags& f) {
   ScoreOptions o;
   o.input = f.input;
   o.output = f.output;
-  if (f.threads < 0) return usage("--threads must be >= 0");
-  o.threads = f.threads;
+  o.threads = f.threads;  // range checked by add_threads_option
   MLO_TRY(parse_shard(f.shard, o));
   if (!(f.threshold >= 0.0 && f.threshold <= 1.0))
     return usage("--threshold must be between 0 and 1");
@@ -79,11 +91,12 @@ Result<ScoreOptions> make_options(const ScoreBatchFlags& f, const ModelVersion& 
     o.on_bad_row = OnBadRow::kSkip;
   else if (f.on_bad_row != "fail")
     return usage("--on-bad-row '" + f.on_bad_row + "': expected fail or skip");
+  if (f.no_columns && !f.columns.empty())
+    return usage("--columns and --no-columns exclude each other");
   if (f.no_columns)
     o.columns = std::vector<std::string>{};
   else if (!f.columns.empty())
     o.columns = f.columns;
-  o.default_columns = mv.passthrough;
   if (f.chunk_kib < 16 || f.chunk_kib > (1u << 20))
     return usage("--chunk-kib must be between 16 and 1048576");
   o.chunk_bytes = f.chunk_kib << 10;
@@ -209,11 +222,14 @@ Result<int> score(const Context& ctx, const ScoreBatchFlags& f) {
   MLO_ASSIGN_OR_RETURN(Engine engine, parse_engine(f.engine));
   if (f.input.empty() || f.output.empty())
     return usage("--input and --output must not be empty (use - for stdin/stdout)");
+  if (f.input != "-" && f.output != "-" && same_existing_file(f.input, f.output))
+    return usage("--output " + f.output + " is the input file; scoring would destroy it");
+  MLO_ASSIGN_OR_RETURN(ScoreOptions options, make_options(f));  // usage errors before any I/O
   MLO_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.open_store());
   const auto t0 = std::chrono::steady_clock::now();
   MLO_ASSIGN_OR_RETURN(VersionRecord rec, resolve_version(*store, f.ref));
   const ModelVersion& mv = rec.manifest;
-  MLO_ASSIGN_OR_RETURN(ScoreOptions options, make_options(f, mv));
+  options.default_columns = mv.passthrough;
   MLO_ASSIGN_OR_RETURN(Predictor predictor, Predictor::load(*store, mv, engine));
   MLO_ASSIGN_OR_RETURN(std::optional<Challenger> challenger,
                        load_challenger(*store, f, mv, engine));
@@ -302,9 +318,9 @@ void setup_score_batch(CLI::App& app, Context& ctx) {
                  "Input CSV or JSON Lines file, or - for stdin (gz/zst/xz/bz2 detected)")
       ->required();
   app.add_option("-o,--output", f->output,
-                 "Output file, or - for stdout (.gz/.zst/.xz/.bz2 compress)")
+                 "Output file, or - for stdout (.gz/.zst/.xz/.bz2/.lz4 compress)")
       ->required();
-  app.add_option("--threads", f->threads, "Worker threads (default: all cores)");
+  add_threads_option(app, f->threads, "Worker threads, 1..4 x cores (default: all cores)");
   app.add_option("--shard", f->shard,
                  "Score only rows with index % N == k (k/N, 0-based; default 0/1)");
   app.add_option("--threshold", f->threshold,

@@ -76,9 +76,7 @@ class Verifier {
 
   Result<std::string> hash_key(const std::string& key) {
     if (options_.on_blob) options_.on_blob(key);
-    if (std::string path = store_.local_path(key); !path.empty()) return digest_file(path);
-    MLO_ASSIGN_OR_RETURN(std::string bytes, store_.get(key));
-    return digest_bytes(bytes);
+    return digest_key(store_, key);
   }
 
   // Whole-store mode: every object must hash to its own key.

@@ -1,4 +1,5 @@
-// mlo archive REF [--reason TEXT]: marks a version archived (an `archived` event); refused while an alias points at it.
+// mlo archive REF [--reason TEXT]: marks a version archived (an `archived` event); refused while an
+// alias points at it.
 #include "command.hpp"
 #include "lifecycle_output.hpp"
 #include "mlo/registry/lifecycle.hpp"

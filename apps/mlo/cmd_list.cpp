@@ -93,9 +93,14 @@ Result<int> list_versions_table(const Context& ctx, Store& store, const VersionQ
                         {"size", total_size(mv)},
                         {"aliases", r.aliases},
                         {"manifest_digest", r.digest}});
-    std::vector<std::string> row = {std::to_string(mv.version), mv.created, mv.created_by,
-                                    mv.task, r.state.status, std::to_string(total_size(mv)),
-                                    join(r.aliases), labels_text(r.state.labels)};
+    std::vector<std::string> row = {std::to_string(mv.version),
+                                    mv.created,
+                                    mv.created_by,
+                                    mv.task,
+                                    r.state.status,
+                                    std::to_string(total_size(mv)),
+                                    join(r.aliases),
+                                    labels_text(r.state.labels)};
     if (q.name.empty()) row.insert(row.begin(), mv.name);
     if (!q.sort_metric.empty()) row.push_back(metric_text(mv, q.sort_metric));
     table.push_back(std::move(row));

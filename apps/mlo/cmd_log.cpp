@@ -1,5 +1,5 @@
-// mlo log NAME: a model's audit events, oldest first (who, what, when, why); with --runs, its drift and score run
-// records instead (a feature's drift over time with --feature).
+// mlo log NAME: a model's audit events, oldest first (who, what, when, why); with --runs, its drift
+// and score run records instead (a feature's drift over time with --feature).
 #include <iostream>
 
 #include <fmt/format.h>
@@ -55,8 +55,9 @@ Result<int> show_events(const Context& ctx, Store& store, const std::string& nam
     return 0;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auto& e : events) rows.push_back({std::to_string(e.number), e.time, e.actor, e.type,
-                                               event_what(e), event_why(e)});
+  for (const auto& e : events)
+    rows.push_back(
+        {std::to_string(e.number), e.time, e.actor, e.type, event_what(e), event_why(e)});
   print_table({"EVENT", "TIME", "WHO", "TYPE", "WHAT", "WHY"}, rows);
   return 0;
 }

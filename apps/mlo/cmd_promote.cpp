@@ -42,8 +42,8 @@ void print_result(const Context& ctx, const PromoteResult& r) {
       std::cout << " (already; nothing written)\n";
     else
       std::cout << (r.forced ? " (forced)" : "") << " (was "
-                << (r.previous_version ? std::to_string(r.previous_version) : "unset")
-                << "; event " << r.event.number << ")\n";
+                << (r.previous_version ? std::to_string(r.previous_version) : "unset") << "; event "
+                << r.event.number << ")\n";
   }
   if (!ctx.global.quiet || r.refused) print_table({"GATE", "RESULT", "DETAIL"}, rows);
 }
@@ -56,7 +56,8 @@ void setup_promote(CLI::App& app, Context& ctx) {
       ->required();
   app.add_option("--to", f->alias, "Alias to move (e.g. champion)")->required();
   app.add_option("--reason", f->reason, "Why (recorded in the event; required with --force)");
-  app.add_option("--policy", f->policy, "Promotion policy file (default: the store's, else built-in)");
+  app.add_option("--policy", f->policy,
+                 "Promotion policy file (default: the store's, else built-in)");
   app.add_flag("--force", f->force, "Bypass failed gates (recorded as a forced promotion)");
   app.callback([&ctx, f] {
     ctx.run = [&ctx, f]() -> Result<int> {
@@ -70,9 +71,9 @@ void setup_promote(CLI::App& app, Context& ctx) {
       if (!result.ok()) return command_error(what, result.error());
       print_result(ctx, *result);
       if (result->refused)
-        return make_error(ErrorCode::kRefused,
-                          what + ": refused by gates: " + describe_failed(result->gates) +
-                              " (nothing changed)");
+        return make_error(
+            ErrorCode::kRefused,
+            what + ": refused by gates: " + describe_failed(result->gates) + " (nothing changed)");
       return 0;
     };
   });

@@ -151,7 +151,7 @@ Result<std::optional<Challenger>> load_challenger(Store& store, const ScoreBatch
   c->predictor.emplace(std::move(p));  // options.predictor is set once c has its final home
   c->options.label = c->rec.manifest.name + ":" + std::to_string(c->rec.manifest.version);
   c->options.primary_label = primary.name + ":" + std::to_string(primary.version);
-  return std::move(c);
+  return c;
 }
 
 Result<Engine> parse_engine(const std::string& text) {

@@ -53,8 +53,7 @@ Result<int> show(const Context& ctx, Store& store, const std::string& ref) {
             << (state.approvers.empty() ? "" : " (approved by " + join(state.approvers) + ")")
             << "\n";
   if (!state.description.empty()) std::cout << "about:    " << state.description << "\n";
-  std::cout
-            << "size:     " << total << " bytes in " << mv.artifacts.size() << " artifacts\n\n";
+  std::cout << "size:     " << total << " bytes in " << mv.artifacts.size() << " artifacts\n\n";
   std::vector<std::vector<std::string>> rows;
   for (const auto& [key, a] : mv.artifacts)
     rows.push_back({key, std::to_string(a.size), a.media_type, a.digest});

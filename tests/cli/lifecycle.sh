@@ -43,7 +43,7 @@ MLO_ACTOR=carol expect_rc 0 "the creator's approval is recorded" mlo approve lc:
 expect_error 9 "...but does not count" mlo promote lc:2 --to champion
 MLO_ACTOR=bob expect_rc 0 "bob approves v2" mlo approve lc:2 --comment "better on month B"
 expect_rc 0 "promote v2" mlo --json promote lc:2 --to champion --reason "drift on month B"
-assert_eq "$(printf '%s' "$OUT" | json_get 'd["previous_version"], d["forced"]')" "(1, False)" "moved from v1, not forced"
+assert_eq "$(printf '%s' "$OUT" | json_get 'd["previous_version"], d["forced"]')" "1 False" "moved from v1, not forced"
 
 expect_rc 0 "score with the champion" mlo --json score-batch lc@champion -i month-b.csv -o scored.csv
 assert_eq "$(printf '%s' "$OUT" | json_get 'd["model"]["version"]')" "2" "champion scoring uses v2"

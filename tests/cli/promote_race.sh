@@ -48,7 +48,7 @@ ids=$(moves_json | json_get '"\n".join(e["fields"]["id"] for e in d)')
 assert_eq "$(printf '%s\n' "$ids" | sort)" "$(sort "$TEST_TMP/won.ids")" "exactly the winners' moves are in the chain"
 check_alias_is_last_move "race"
 expect_rc 0 "verify after the race" mlo --json verify
-assert_eq "$(printf '%s' "$OUT" | json_get 'len(d["problems"]), len(d["notes"])')" "(0, 0)" "verify clean"
+assert_eq "$(printf '%s' "$OUT" | json_get 'len(d["problems"]), len(d["notes"])')" "0 0" "verify clean"
 
 # SIGKILL during promotes. Kill moments spread over one promote's duration, measured here.
 start=$(date +%s%N)
@@ -83,5 +83,5 @@ TESTS_RUN=$((TESTS_RUN + 1)); pass "every completed promote's move is in the cha
 dups=$(printf '%s\n' "$ids" | sort | uniq -d)
 assert_eq "$dups" "" "no move recorded twice"
 expect_rc 0 "verify at the end" mlo --json verify
-assert_eq "$(printf '%s' "$OUT" | json_get 'len(d["problems"]), len(d["notes"])')" "(0, 0)" "verify clean at the end"
+assert_eq "$(printf '%s' "$OUT" | json_get 'len(d["problems"]), len(d["notes"])')" "0 0" "verify clean at the end"
 finish

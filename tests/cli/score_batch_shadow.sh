@@ -16,7 +16,7 @@ expect_rc 0 "score v2 alone" mlo score-batch cc:2 -i batch.csv -o v2.csv
 expect_rc 0 "shadow" mlo --json score-batch cc:1 -i batch.csv -o shadow.csv --shadow cc:2
 J=$OUT
 assert_eq "$(head -1 shadow.csv)" "id,score,label,shadow_score" "shadow header"
-assert_eq "$(printf '%s' "$J" | json_get 'd["challenger"]["mode"], d["challenger"]["ref"], d["challenger"]["rows"]')" "('shadow', 'cc:2', 3000)" "summary names the challenger"
+assert_eq "$(printf '%s' "$J" | json_get 'd["challenger"]["mode"], d["challenger"]["ref"], d["challenger"]["rows"]')" "shadow cc:2 3000" "summary names the challenger"
 record=$(printf '%s' "$J" | json_get 'd["run_record"]')
 "$SYSTEM_PYTHON" - "$STORE/$record" "$J" <<'PY' || fail "shadow scores and agreement"
 import csv, json, sys

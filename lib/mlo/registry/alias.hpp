@@ -19,9 +19,9 @@ struct AliasRecord {
   std::string alias;
   int64_t version = 0;
   std::string manifest;  // "sha256:<hex>" of the manifest bytes
-  int64_t event = 0;  // legacy: number of the event that moved it (0 when unknown)
-  std::string id;     // id of the audit event of this move ("" for legacy records)
-  std::string type;   // promoted | forced | rolled_back
+  int64_t event = 0;     // legacy: number of the event that moved it (0 when unknown)
+  std::string id;        // id of the audit event of this move ("" for legacy records)
+  std::string type;      // promoted | forced | rolled_back
   std::string actor;
   std::string time;
   std::string reason;

@@ -7,7 +7,9 @@
 namespace mlo {
 namespace {
 
-std::string ref_of(const ModelVersion& mv) { return mv.name + ":" + std::to_string(mv.version); }
+std::string ref_of(const ModelVersion& mv) {
+  return mv.name + ":" + std::to_string(mv.version);
+}
 
 // The holder's metric on the candidate's eval data, when it can be known: both evaluated on the
 // same data digest, or the candidate recorded the holder's metrics on its own eval data.
@@ -82,9 +84,8 @@ GateResult approvals_gate(const PromotionPolicy& p, const GateInputs& in) {
   std::vector<std::string> counted;
   for (const auto& actor : in.state->approvers) {
     if (p.approver_not_creator && actor == in.candidate->created_by) continue;
-    if (!p.allowed_actors.empty() &&
-        std::find(p.allowed_actors.begin(), p.allowed_actors.end(), actor) ==
-            p.allowed_actors.end())
+    if (!p.allowed_actors.empty() && std::find(p.allowed_actors.begin(), p.allowed_actors.end(),
+                                               actor) == p.allowed_actors.end())
       continue;
     counted.push_back(actor);
   }

@@ -19,7 +19,7 @@ struct GateResult {
 
 struct GateInputs {
   const ModelVersion* candidate = nullptr;
-  const VersionState* state = nullptr;  // the candidate's effective state
+  const VersionState* state = nullptr;   // the candidate's effective state
   const ModelVersion* holder = nullptr;  // the alias's current holder; nullptr when unset
   std::string scorer_xgboost;            // XGBoost version of the running scorer ("" = unknown)
 };

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include <nlohmann/json.hpp>
+
 #include "mlo/core/time.hpp"
 #include "mlo/registry/events.hpp"
 #include "mlo/registry/keys.hpp"
@@ -154,6 +156,39 @@ Status check_review(Store& store, const Subject& s, const ReviewRequest& r) {
   return {};
 }
 
+// The holder's metrics on the candidate's eval rows, as recorded at retrain time: inline in the
+// manifest (training.eval.champion) or in retrain's "comparison" artifact (JSON: champion
+// {alias, version, manifest, metrics}, eval_data {digest}). Kept only when it was measured
+// against the alias's current holder (same version, and same manifest digest when recorded) on
+// the candidate's own eval data; otherwise the metric gate falls back to equal eval digests.
+Result<std::optional<ChampionEval>> recorded_champion(Store& store, const ModelVersion& cand,
+                                                      const VersionRecord& holder) {
+  std::optional<ChampionEval> c = cand.champion;
+  if (!c && cand.artifacts.count("comparison")) {
+    MLO_ASSIGN_OR_RETURN(std::string text, read_artifact(store, cand, "comparison"));
+    const std::string what = ref_of(cand.name, cand.version) + " comparison artifact";
+    try {
+      const auto doc = nlohmann::json::parse(text);
+      const auto& champ = doc.at("champion");
+      const std::string eval = doc.at("eval_data").value("digest", "");
+      if (champ.is_object() && cand.eval_data && eval == cand.eval_data->digest) {
+        ChampionEval e;
+        e.alias = champ.value("alias", "");
+        e.version = champ.at("version").get<int64_t>();
+        e.manifest = champ.value("manifest", "");
+        e.metrics = champ.at("metrics").get<std::map<std::string, double>>();
+        c = std::move(e);
+      }
+    } catch (const nlohmann::json::exception& ex) {
+      return make_error(ErrorCode::kInvalidInput, what + ": " + ex.what());
+    }
+  }
+  if (c && (c->version != holder.manifest.version ||
+            (!c->manifest.empty() && c->manifest != holder.digest)))
+    c.reset();
+  return c;
+}
+
 }  // namespace
 
 Event alias_move_event(const std::string& name, const AliasRecord& record) {
@@ -231,7 +266,12 @@ Result<PromoteResult> promote_version(Store& store, const PromoteRequest& reques
     r.previous_version = snap.record->version;
     MLO_ASSIGN_OR_RETURN(holder, resolve_version(store, cand.name + "@" + request.alias));
   }
-  GateInputs in{&cand, &s.state, holder ? &holder->manifest : nullptr, request.scorer_xgboost};
+  // The gate sees the champion comparison wherever retrain recorded it.
+  ModelVersion gated = cand;
+  if (holder) {
+    MLO_ASSIGN_OR_RETURN(gated.champion, recorded_champion(store, cand, *holder));
+  }
+  GateInputs in{&gated, &s.state, holder ? &holder->manifest : nullptr, request.scorer_xgboost};
   r.gates = evaluate_gates(policy, in);
   const bool failed = !describe_failed(r.gates).empty();
   if (failed && !request.force) {
@@ -261,9 +301,10 @@ Result<RollbackResult> rollback_alias(Store& store, const std::string& name,
   }
   const AliasRecord& cur = *snap.record;
   if (cur.previous_version == 0)
-    return make_error(ErrorCode::kNotFound, "alias " + name + "@" + alias +
-                                                " has no previous version to roll back to");
-  MLO_ASSIGN_OR_RETURN(VersionRecord target, load_trusted_version(store, name, cur.previous_version));
+    return make_error(ErrorCode::kNotFound,
+                      "alias " + name + "@" + alias + " has no previous version to roll back to");
+  MLO_ASSIGN_OR_RETURN(VersionRecord target,
+                       load_trusted_version(store, name, cur.previous_version));
   if (!cur.previous_manifest.empty() && cur.previous_manifest != target.digest)
     return make_error(ErrorCode::kIntegrity,
                       "alias " + name + "@" + alias + " recorded previous manifest " +

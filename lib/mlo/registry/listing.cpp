@@ -99,8 +99,9 @@ Status query_model(Store& store, const std::string& name, const VersionQuery& q,
 Result<std::vector<VersionRow>> query_versions(Store& store, const VersionQuery& q) {
   if (!q.status.empty() && q.status != "candidate" && q.status != "approved" &&
       q.status != "rejected" && q.status != "archived")
-    return make_error(ErrorCode::kUsage,
-                      "status '" + q.status + "': expected candidate, approved, rejected or archived");
+    return make_error(
+        ErrorCode::kUsage,
+        "status '" + q.status + "': expected candidate, approved, rejected or archived");
   if (!q.alias.empty()) MLO_TRY(validate_alias_name(q.alias));
   std::vector<std::string> names;
   if (!q.name.empty()) {

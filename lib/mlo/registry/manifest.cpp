@@ -202,10 +202,12 @@ Status decode_training(const YAML::Node& doc, ModelVersion& mv, const std::strin
     MLO_ASSIGN_OR_RETURN(mv.metrics, optional_double_map(eval, "metrics", where + ".eval"));
     if (const YAML::Node champion = eval["champion"]) {
       const std::string cw = where + ".eval.champion";
-      if (!champion.IsMap()) return make_error(ErrorCode::kInvalidInput, cw + ": must be a mapping");
+      if (!champion.IsMap())
+        return make_error(ErrorCode::kInvalidInput, cw + ": must be a mapping");
       ChampionEval c;
       MLO_ASSIGN_OR_RETURN(long long v, require_int(champion, "version", cw));
-      if (v < 1) return make_error(ErrorCode::kInvalidInput, cw + ": field 'version': must be >= 1");
+      if (v < 1)
+        return make_error(ErrorCode::kInvalidInput, cw + ": field 'version': must be >= 1");
       c.version = v;
       MLO_ASSIGN_OR_RETURN(c.alias, optional_string(champion, "alias", cw));
       MLO_ASSIGN_OR_RETURN(c.manifest, optional_string(champion, "manifest", cw));

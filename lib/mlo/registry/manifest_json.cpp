@@ -63,15 +63,10 @@ nlohmann::json event_to_json(const Event& event) {
 }
 
 nlohmann::json alias_to_json(const AliasRecord& alias) {
-  nlohmann::json j = {{"alias", alias.alias},
-                      {"version", alias.version},
-                      {"manifest", alias.manifest},
-                      {"event", alias.event},
-                      {"id", alias.id},
-                      {"type", alias.type},
-                      {"actor", alias.actor},
-                      {"time", alias.time},
-                      {"reason", alias.reason}};
+  nlohmann::json j = {
+      {"alias", alias.alias}, {"version", alias.version}, {"manifest", alias.manifest},
+      {"event", alias.event}, {"id", alias.id},           {"type", alias.type},
+      {"actor", alias.actor}, {"time", alias.time},       {"reason", alias.reason}};
   if (alias.previous_version > 0) {
     j["previous_version"] = alias.previous_version;
     j["previous_manifest"] = alias.previous_manifest;

@@ -55,14 +55,16 @@ Result<PromotionPolicy> decode(const YAML::Node& doc, const std::string& what) {
   MLO_ASSIGN_OR_RETURN(std::string api, require_string(doc, "apiVersion", what));
   if (api != kApiVersion) return bad(what, "unsupported apiVersion '" + api + "'");
   MLO_ASSIGN_OR_RETURN(std::string kind, require_string(doc, "kind", what));
-  if (kind != "PromotionPolicy") return bad(what, "kind is '" + kind + "', expected PromotionPolicy");
+  if (kind != "PromotionPolicy")
+    return bad(what, "kind is '" + kind + "', expected PromotionPolicy");
   PromotionPolicy p;
   if (const YAML::Node m = doc["metric"]) {
     const std::string w = what + ": metric";
     MLO_TRY(only_keys(m, {"enabled", "name", "higher_is_better", "margin"}, w));
     MLO_ASSIGN_OR_RETURN(p.compare_metric, optional_bool(m, "enabled", w, true));
-    MLO_ASSIGN_OR_RETURN(p.metric, require_string(m, "name", w));
-    if (p.metric.empty()) return bad(w, "field 'name': empty");
+    MLO_ASSIGN_OR_RETURN(std::string name, optional_string(m, "name", w));
+    if (m["name"] && name.empty()) return bad(w, "field 'name': empty");
+    if (!name.empty()) p.metric = name;
     MLO_ASSIGN_OR_RETURN(p.higher_is_better, optional_bool(m, "higher_is_better", w, true));
     if (const YAML::Node margin = m["margin"]) {
       if (!margin.IsScalar() || !YAML::convert<double>::decode(margin, p.margin) ||
@@ -91,7 +93,9 @@ Result<PromotionPolicy> decode(const YAML::Node& doc, const std::string& what) {
 
 }  // namespace
 
-const char* default_policy_yaml() { return kDefaultPolicy; }
+const char* default_policy_yaml() {
+  return kDefaultPolicy;
+}
 
 Result<PromotionPolicy> parse_policy(const std::string& text, const std::string& what) {
   MLO_ASSIGN_OR_RETURN(YAML::Node doc, parse_yaml(text, what));

@@ -13,7 +13,7 @@
 namespace mlo {
 
 struct PromotionPolicy {
-  std::string source;  // file path, store key, or "built-in default"
+  std::string source;          // file path, store key, or "built-in default"
   bool compare_metric = true;  // metric.enabled
   std::string metric = "auc";
   bool higher_is_better = true;

@@ -125,8 +125,8 @@ Result<int64_t> repair_registration(Store& store, const std::string& name, int64
   }
   Event event;
   event.type = "registered";
-  event.fields = {{"version", std::to_string(version)}, {"manifest", rec.digest},
-                  {"repaired", "true"}};
+  event.fields = {
+      {"version", std::to_string(version)}, {"manifest", rec.digest}, {"repaired", "true"}};
   MLO_ASSIGN_OR_RETURN(Event appended, append_event(store, name, event));
   return appended.number;
 }

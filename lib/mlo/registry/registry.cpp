@@ -65,9 +65,9 @@ Result<std::map<int64_t, std::string>> registered_digests(Store& store, const st
 Status check_trusted(const VersionRecord& rec, const std::string& recorded,
                      const std::string& source) {
   if (recorded == rec.digest) return {};
-  return make_error(ErrorCode::kIntegrity,
-                    rec.key + ": manifest bytes hash to " + rec.digest + " but " + source +
-                        " recorded " + recorded + " (manifest modified after registration)");
+  return make_error(ErrorCode::kIntegrity, rec.key + ": manifest bytes hash to " + rec.digest +
+                                               " but " + source + " recorded " + recorded +
+                                               " (manifest modified after registration)");
 }
 
 bool has_versions(Store& store, const std::string& name) {
@@ -129,15 +129,15 @@ Result<ModelVersion> load_version(Store& store, const std::string& name, int64_t
   return std::move(rec.manifest);
 }
 
-Result<VersionRecord> load_trusted_version(Store& store, const std::string& name,
-                                           int64_t version) {
+Result<VersionRecord> load_trusted_version(Store& store, const std::string& name, int64_t version) {
   MLO_ASSIGN_OR_RETURN(VersionRecord rec, load_version_record(store, name, version));
   MLO_ASSIGN_OR_RETURN(auto digests, registered_digests(store, name));
   auto it = digests.find(version);
   if (it == digests.end())
     return make_error(ErrorCode::kIntegrity,
-                      rec.key + ": no 'registered' event records this manifest's digest, so it "
-                                "cannot be trusted (registration interrupted before its event?)");
+                      rec.key +
+                          ": no 'registered' event records this manifest's digest, so it "
+                          "cannot be trusted (registration interrupted before its event?)");
   MLO_TRY(check_trusted(rec, it->second, "its 'registered' event"));
   return rec;
 }

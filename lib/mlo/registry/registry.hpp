@@ -42,8 +42,8 @@ struct RegisterResult {
   // Set when the manifest was written but its `registered` event could not be appended (after
   // retries): the version exists but reads refuse it until repair_registration runs.
   std::string event_warning;
-  double hash_seconds = 0;      // time spent storing artifacts (hash, plus copy when new)
-  uint64_t hashed_bytes = 0;    // their total size
+  double hash_seconds = 0;    // time spent storing artifacts (hash, plus copy when new)
+  uint64_t hashed_bytes = 0;  // their total size
 };
 
 Result<RegisterResult> register_version(Store& store, RegisterRequest request);

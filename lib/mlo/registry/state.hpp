@@ -20,8 +20,8 @@ inline constexpr const char* kLabelFieldPrefix = "label.";
 
 struct VersionState {
   int64_t version = 0;
-  std::string status = "candidate";  // candidate | approved | rejected | archived
-  std::vector<std::string> approvers;  // distinct actors, first approval first
+  std::string status = "candidate";           // candidate | approved | rejected | archived
+  std::vector<std::string> approvers;         // distinct actors, first approval first
   std::map<std::string, std::string> labels;  // the manifest's, overlaid by annotations
   std::string description;
 };

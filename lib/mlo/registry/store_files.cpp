@@ -19,7 +19,8 @@ std::vector<StoreFileFinding> scan_store_files(const Store& store, int64_t temp_
   // Symlinks are reported, never followed (the iterator's default).
   for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
     const fs::path& p = it->path();
-    const std::string rel = fs::relative(p, root, ec).generic_string();
+    // Lexical: fs::relative would resolve the very symlink being reported.
+    const std::string rel = p.lexically_relative(root).generic_string();
     if (it->is_symlink(ec)) {
       out.push_back({StoreFileFinding::kSymlink, rel});
       continue;

@@ -192,8 +192,9 @@ class Verifier {
         problem(key, "has no hmac line but MLO_AUDIT_KEY is set (written without the key?)");
         return;
       case HmacCheck::kMismatch:
-        problem(key, "hmac does not match its content under MLO_AUDIT_KEY (edited, or signed "
-                     "with another key)");
+        problem(key,
+                "hmac does not match its content under MLO_AUDIT_KEY (edited, or signed "
+                "with another key)");
         return;
     }
   }
@@ -291,14 +292,16 @@ class Verifier {
       return;
     }
     if (move_ids_.count(rec.id)) {
-      problem(key, "its move (id " + rec.id + ") is not this alias's last move in the audit "
-                   "chain: alias record replaced by hand or events reordered");
+      problem(key, "its move (id " + rec.id +
+                       ") is not this alias's last move in the audit "
+                       "chain: alias record replaced by hand or events reordered");
       return;
     }
     const int64_t before = last == moves_.end() ? 0 : last->second.version;
     if (rec.previous_version != before) {
-      problem(key, "has no audit event and does not follow the alias's last recorded move "
-                   "(alias record written by hand?)");
+      problem(key,
+              "has no audit event and does not follow the alias's last recorded move "
+              "(alias record written by hand?)");
       return;
     }
     note(key, "its move to version " + std::to_string(rec.version) +
@@ -337,11 +340,13 @@ class Verifier {
   void scan_local_files() {
     for (const auto& f : scan_store_files(store_, options_.temp_age_seconds)) {
       if (f.kind == StoreFileFinding::kSymlink)
-        problem(f.path, "is a symlink inside the store (reads refuse it; replace it with the "
-                        "file it points at or remove it)");
+        problem(f.path,
+                "is a symlink inside the store (reads refuse it; replace it with the "
+                "file it points at or remove it)");
       else
-        note(f.path, "stray temp file older than an hour (left by an interrupted write; safe to "
-                     "delete)");
+        note(f.path,
+             "stray temp file older than an hour (left by an interrupted write; safe to "
+             "delete)");
     }
   }
 

@@ -35,7 +35,7 @@ struct VerifyOptions {
   std::string
       model;  // empty: the whole store (every blob under objects/); else one model and its blobs
   std::function<void(const std::string& key)>
-      on_blob;  // progress, called before each blob is hashed
+      on_blob;                      // progress, called before each blob is hashed
   int64_t temp_age_seconds = 3600;  // temp files older than this are reported (whole store)
 };
 

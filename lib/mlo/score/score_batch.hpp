@@ -68,7 +68,7 @@ struct ScoreSummary {
   uint64_t output_bytes = 0;  // uncompressed
   std::vector<std::string> output_columns;
   int threads = 0;
-  double seconds = 0;  // reading through writing, excluding model load
+  double seconds = 0;          // reading through writing, excluding model load
   ChallengerStats challenger;  // with options.challenger
 };
 

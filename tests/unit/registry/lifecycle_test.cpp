@@ -147,7 +147,7 @@ TEST_CASE("promotion gates: every failed gate is named; approval and force") {
   ActorGuard actor;
   auto store = fresh_store();
   reg(*store, request("one", 0.80));
-  reg(*store, request("two", 0.70));                                   // worse
+  reg(*store, request("two", 0.70));                                      // worse
   reg(*store, request("three", 0.85, "sha256:" + std::string(64, 'f')));  // other eval data
   // First promotion: no holder, but an approval is required (and the creator's does not count).
   auto r = promote_version(*store, promote_req("m:1"));
@@ -339,4 +339,34 @@ TEST_CASE("event HMAC under MLO_AUDIT_KEY") {
   setenv("MLO_AUDIT_KEY", "k1", 1);
   CHECK_FALSE(verify_store(*store)->ok());
   unsetenv("MLO_AUDIT_KEY");
+}
+
+TEST_CASE("retrain's comparison artifact feeds the metric gate when it measured the holder") {
+  ActorGuard actor;
+  auto store = fresh_store();
+  reg(*store, request("one", 0.80, "sha256:" + std::string(64, 'a')));
+  REQUIRE(approve(*store, "m:1", "alice").ok());
+  REQUIRE(promote_version(*store, promote_req("m:1")).ok());
+  const std::string v1_digest = resolve_version(*store, "m:1")->digest;
+  auto candidate = [&](const std::string& bytes, const std::string& champion_manifest) {
+    auto req = request(bytes, 0.75, "sha256:" + std::string(64, 'b'));
+    req.artifacts["comparison"] =
+        ArtifactInput{"application/json",
+                      R"({"eval_data": {"digest": "sha256:)" + std::string(64, 'b') +
+                          R"("}, "champion": {"alias": "champion", "version": 1, "manifest": ")" +
+                          champion_manifest + R"(", "metrics": {"auc": 0.74}}})",
+                      std::nullopt};
+    const int64_t v = reg(*store, std::move(req));
+    REQUIRE(approve(*store, "m:" + std::to_string(v), "alice").ok());
+    return "m:" + std::to_string(v);
+  };
+  // Measured against another manifest than the holder's: cannot compare.
+  auto stale =
+      promote_version(*store, promote_req(candidate("two", "sha256:" + std::string(64, 'c'))));
+  REQUIRE(stale.ok());
+  CHECK(stale->refused);
+  CHECK(describe_failed(stale->gates).find("cannot compare") != std::string::npos);
+  auto r = promote_version(*store, promote_req(candidate("three", v1_digest)));
+  REQUIRE(r.ok());
+  CHECK_FALSE(r->refused);
 }

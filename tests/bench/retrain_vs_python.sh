@@ -38,10 +38,7 @@ early_stopping_rounds: 20
 YAML
 "$MLO" init >/dev/null || bench_die "init"
 "$MLO" train --config recipe.yaml --data a.csv --threads "$THREADS" >/dev/null 2>&1 || bench_die "train v1"
-# v1 becomes the champion, written the way promote writes the alias.
-digest=$(sha256sum "$MLO_STORE/models/flights/versions/1.yaml" | cut -d' ' -f1)
-mkdir -p "$MLO_STORE/models/flights/aliases"
-printf 'version: 1\nmanifest: sha256:%s\nevent: 0\n' "$digest" > "$MLO_STORE/models/flights/aliases/champion.yaml"
+"$MLO" promote flights:1 --to champion --force --reason bench >/dev/null 2>&1 || bench_die "promote v1"
 blob() {
   local d; d=$("$MLO" --json show flights:1 | "$SYSTEM_PYTHON" -c "import json,sys; d=json.load(sys.stdin); print(d.get('manifest', d)['artifacts']['$1']['digest'])")
   d=${d#sha256:}; echo "$MLO_STORE/objects/sha256/${d:0:2}/${d:2}"

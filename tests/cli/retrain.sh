@@ -28,11 +28,8 @@ assert_eq "$(field "$M2" 'd["training"]["params"]["max_depth"]')" "3" "train-tim
 assert_eq "$(field "$M2" 'd["training"]["data"]["digest"]')" "sha256:$(sha256sum b.csv | cut -d' ' -f1)" "data digest"
 assert_eq "$(field "$M2" 'd["training"]["eval"]["data"]["digest"]')" "sha256:$(sha256sum eval.csv | cut -d' ' -f1)" "eval digest"
 
-# v1 becomes the champion. (The alias is written the way promote writes it; promote itself is
-# tested in lifecycle.sh.)
-v1_digest="sha256:$(sha256sum "$STORE/models/flights/versions/1.yaml" | cut -d' ' -f1)"
-mkdir -p "$STORE/models/flights/aliases"
-printf 'version: 1\nmanifest: %s\nevent: 0\n' "$v1_digest" > "$STORE/models/flights/aliases/champion.yaml"
+# v1 becomes the champion (forced: the approval gates are lifecycle.sh's business).
+expect_rc 0 "promote v1 to champion" mlo promote flights:1 --to champion --force --reason "test setup"
 alias_before=$(sha256sum "$STORE/models/flights/aliases/champion.yaml")
 
 expect_rc 0 "retrain against the champion" mlo --json retrain flights@champion --data b.csv --eval eval.csv --threads 2
@@ -46,6 +43,7 @@ assert_eq "$(field "$J" 'all(abs(v["delta"] - (d["metrics"][k] - d["champion"]["
 assert_contains "$(field "$J" 'd["promote_command"]')" 'mlo promote flights:3 --to champion --reason "' "promote command"
 assert_eq "$(sha256sum "$STORE/models/flights/aliases/champion.yaml")" "$alias_before" "alias not moved"
 M3=$(manifest flights:3)
+assert_eq "$(field "$M3" 'd["training"]["eval"]["champion"]["version"]')" "1" "training.eval.champion"
 assert_eq "$(field "$M3" 'sorted(d["artifacts"])')" "['baseline', 'comparison', 'model', 'preprocess', 'recipe']" "artifacts"
 cmp_digest=$(field "$M3" 'd["artifacts"]["comparison"]["digest"]'); hex=${cmp_digest#sha256:}
 C=$(cat "$STORE/objects/sha256/${hex:0:2}/${hex:2}")

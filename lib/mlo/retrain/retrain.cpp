@@ -220,6 +220,7 @@ Result<RetrainOutcome> retrain(Store& store, const RetrainOptions& o,
   else
     req.manifest.labels["parent"] = out.parent_ref;  // `parent` numbers a version of this model
   req.manifest.status = "candidate";
+  req.manifest.champion = out.champion;  // training.eval.champion, read by the promotion gate
   req.artifacts["comparison"] =
       ArtifactInput{"application/json", comparison_json(out), std::nullopt};
   req.dry_run = o.dry_run;

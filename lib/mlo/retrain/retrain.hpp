@@ -51,12 +51,9 @@ struct MetricDelta {
   bool better = false;  // strictly better in the metric's direction (metrics::higher_is_better)
 };
 
-struct ChampionEval {
-  std::string alias;
-  int64_t version = 0;
-  std::string manifest;  // digest of the champion's manifest bytes
-  std::map<std::string, double> metrics;
-};
+// The champion's evaluation on the candidate's eval rows: the manifest's training.eval.champion
+// (mlo::ChampionEval), which the promotion gate compares against.
+using ChampionEval = mlo::ChampionEval;
 
 struct RetrainOutcome {
   // --if-drift: the report found no drift, nothing else was done.

@@ -127,6 +127,8 @@ TEST_CASE("the champion is scored on exactly the candidate's eval rows") {
   REQUIRE(cmp.ok());
   auto doc = nlohmann::json::parse(*cmp);
   CHECK(doc["champion"]["version"] == 1);
+  REQUIRE(r->registered.manifest.champion);  // training.eval.champion, for the promotion gate
+  CHECK(r->registered.manifest.champion->metrics == r->champion->metrics);
   CHECK(doc["eval_data"]["digest"] == r->registered.manifest.eval_data->digest);
   CHECK(doc["champion"]["metrics"]["auc"].get<double>() == r->champion->metrics.at("auc"));
 }

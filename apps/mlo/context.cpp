@@ -1,3 +1,5 @@
+#include <cstdlib>
+#include <string_view>
 #include <unistd.h>
 
 #include "command.hpp"
@@ -20,7 +22,9 @@ Result<std::unique_ptr<Store>> Context::open_store(bool require_init) const {
 }
 
 bool Context::show_progress() const {
-  return !global.no_progress && !global.quiet && isatty(STDERR_FILENO) != 0;
+  const char* ci = std::getenv("CI");  // CI logs are not terminals even when they pretend
+  return !global.no_progress && !global.quiet && isatty(STDERR_FILENO) != 0 &&
+         (ci == nullptr || *ci == '\0' || std::string_view(ci) == "false");
 }
 
 }  // namespace mlo::cli

@@ -10,6 +10,7 @@
 #include "command.hpp"
 #include "mlo/drift/report_parts.hpp"
 #include "mlo/monitor/drift_run.hpp"
+#include "notify_cli.hpp"
 #include "output.hpp"
 #include "progress.hpp"
 
@@ -102,8 +103,17 @@ Result<int> run(const Context& ctx, DriftFlags& f) {
     if (r.verdict.finding) std::cout << r.verdict.headline << '\n';
   } else if (f.summary) {
     std::cout << r.verdict.headline << '\n';
-  } else
+  } else {
     print_text(r);
+  }
+  if (r.verdict.finding) {
+    const std::string& h = r.verdict.headline;
+    const std::string what = h.rfind("FINDING: ", 0) == 0 ? h.substr(9) : h;
+    notify_event(ctx, {notify::kDrift, r.meta.model.name, r.meta.model.version,
+                       "mlo: drift " + r.meta.model.name + ":" +
+                           std::to_string(r.meta.model.version) + ": finding (exit 8): " + what,
+                       drift::report_json(r)["verdict"], /*store=*/{}});
+  }
   return r.verdict.exit_code;
 }
 

@@ -1,6 +1,6 @@
+#include <unistd.h>
 #include <cstdlib>
 #include <string_view>
-#include <unistd.h>
 
 #include "command.hpp"
 #include "mlo/core/config.hpp"

@@ -28,7 +28,7 @@ uint64_t known_input_size(const std::string& path) {
   unsigned char magic[4] = {0, 0, 0, 0};
   std::ifstream in(path, std::ios::binary);
   in.read(reinterpret_cast<char*>(magic), 4);
-  const bool compressed = (magic[0] == 0x1f && magic[1] == 0x8b) ||                     // gzip
+  const bool compressed = (magic[0] == 0x1f && magic[1] == 0x8b) ||                      // gzip
                           (magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f) ||  // zstd
                           (magic[0] == 0xfd && magic[1] == '7') ||                       // xz
                           (magic[0] == 'B' && magic[1] == 'Z' && magic[2] == 'h') ||     // bzip2
@@ -37,7 +37,9 @@ uint64_t known_input_size(const std::string& path) {
 }
 
 ProgressLine::ProgressLine(std::string label, uint64_t total_bytes)
-    : label_(std::move(label)), total_(total_bytes), start_(std::chrono::steady_clock::now()),
+    : label_(std::move(label)),
+      total_(total_bytes),
+      start_(std::chrono::steady_clock::now()),
       last_(start_) {}
 
 ProgressLine::~ProgressLine() {
@@ -58,9 +60,9 @@ void ProgressLine::update(uint64_t bytes, uint64_t rows) {
       line += fmt::format("ETA {}:{:02} · ", eta / 60, eta % 60);
     }
   }
-  line += fmt::format("{} rows · {} rows/s · {:.1f} MB/s", rows,
-                      rate(static_cast<double>(rows) / secs),
-                      static_cast<double>(bytes) / 1e6 / secs);
+  line +=
+      fmt::format("{} rows · {} rows/s · {:.1f} MB/s", rows, rate(static_cast<double>(rows) / secs),
+                  static_cast<double>(bytes) / 1e6 / secs);
   std::cerr << "\r\033[K" << line << std::flush;
   drawn_ = true;
 }

@@ -52,13 +52,15 @@ CalibrationMap fit_isotonic(std::span<const float> labels, std::span<const float
   for (size_t i = 0; i < v.size();) {  // tied scores form one block first
     Block b;
     const float s = v[i].first;
-    for (; i < v.size() && v[i].first == s; ++i) b.sum_x += v[i].first, b.sum_y += v[i].second, ++b.w;
+    for (; i < v.size() && v[i].first == s; ++i)
+      b.sum_x += v[i].first, b.sum_y += v[i].second, ++b.w;
     blocks.push_back(b);
     while (blocks.size() > 1 &&
            blocks[blocks.size() - 2].mean_y() >= blocks.back().mean_y()) {  // pool violators
       Block last = blocks.back();
       blocks.pop_back();
-      blocks.back().sum_x += last.sum_x, blocks.back().sum_y += last.sum_y, blocks.back().w += last.w;
+      blocks.back().sum_x += last.sum_x, blocks.back().sum_y += last.sum_y,
+          blocks.back().w += last.w;
     }
   }
   // Bound the size: merge adjacent blocks into groups of about equal weight (contiguous

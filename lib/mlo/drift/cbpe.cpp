@@ -49,7 +49,10 @@ std::map<std::string, double> binned_metrics(const std::vector<double>& pos,
 }
 
 CbpeAccumulator::CbpeAccumulator(CalibrationMap map, double threshold)
-    : map_(std::move(map)), threshold_(threshold), counts_(kCbpeBins, 0), score_sums_(kCbpeBins, 0) {}
+    : map_(std::move(map)),
+      threshold_(threshold),
+      counts_(kCbpeBins, 0),
+      score_sums_(kCbpeBins, 0) {}
 
 void CbpeAccumulator::add(double s) {
   if (std::isnan(s)) return;

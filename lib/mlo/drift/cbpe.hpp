@@ -30,8 +30,8 @@ struct CbpeResult {
   bool available = false;
   std::string note;  // why not available, or caveats (poor calibration, few eval rows)
   uint64_t rows = 0;
-  std::map<std::string, double> estimate;                       // accuracy, precision, recall, f1, auc
-  std::map<std::string, std::pair<double, double>> band;        // metric -> [low, high]
+  std::map<std::string, double> estimate;                 // accuracy, precision, recall, f1, auc
+  std::map<std::string, std::pair<double, double>> band;  // metric -> [low, high]
   std::vector<std::string> degraded;  // "estimated auc 0.61 < recorded 0.65 - 0.03"
   bool poorly_calibrated = false;
   double calibration_ece = 0;  // raw-score ECE on the eval data (from the map)

@@ -73,12 +73,14 @@ Result<MonitoringBaseline> MonitoringBaseline::from_json(std::string_view bytes,
   try {
     const auto j = nlohmann::json::parse(bytes);
     if (j.at("schema").get<std::string>() != kMonitoringSchema)
-      return make_error(ErrorCode::kInvalidInput, what + ": not a " + kMonitoringSchema + " document");
+      return make_error(ErrorCode::kInvalidInput,
+                        what + ": not a " + kMonitoringSchema + " document");
     m.task = j.at("task").get<std::string>();
     m.threshold = j.at("threshold").get<double>();
     m.rows = j.at("rows").get<uint64_t>();
     MLO_ASSIGN_OR_RETURN(m.predictions, Profile::from_json(j.at("predictions").dump(), what));
-    if (j.contains("importance")) m.importance = j.at("importance").get<std::map<std::string, double>>();
+    if (j.contains("importance"))
+      m.importance = j.at("importance").get<std::map<std::string, double>>();
     if (j.contains("calibration")) {
       MLO_ASSIGN_OR_RETURN(m.calibration, CalibrationMap::from_json(j.at("calibration"), what));
     }

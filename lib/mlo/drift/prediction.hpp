@@ -11,8 +11,8 @@
 
 #include <map>
 #include <span>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "mlo/core/result.hpp"
 #include "mlo/drift/calibration.hpp"
@@ -29,7 +29,7 @@ struct MonitoringBaseline {
   double threshold = 0.5;
   uint64_t rows = 0;  // eval rows it was computed on
   Profile predictions;
-  CalibrationMap calibration;                 // binary only
+  CalibrationMap calibration;                // binary only
   std::map<std::string, double> importance;  // feature -> mean |SHAP|; may be empty
 
   std::string to_json() const;

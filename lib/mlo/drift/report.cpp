@@ -77,10 +77,9 @@ std::string headline(const DriftReport& r) {
   if (r.concept_result) {
     const ConceptResult& c = *r.concept_result;
     if (c.degraded && !c.findings.empty())
-      parts.push_back("model quality degraded: " + c.findings.front() +
-                      (c.findings.size() > 1
-                           ? " (+" + std::to_string(c.findings.size() - 1) + " more)"
-                           : ""));
+      parts.push_back(
+          "model quality degraded: " + c.findings.front() +
+          (c.findings.size() > 1 ? " (+" + std::to_string(c.findings.size() - 1) + " more)" : ""));
     else if (std::string q = quality_phrase(c, r.meta.model); !q.empty())
       parts.push_back(q);
   }
@@ -96,14 +95,25 @@ std::string headline(const DriftReport& r) {
   return line + " — " + action;
 }
 
-json num_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+json num_or_null(double v) {
+  return std::isfinite(v) ? json(v) : json(nullptr);
+}
 
 json side_json(const SideStats& s) {
-  return {{"rows", s.rows},           {"count", s.count},      {"nulls", s.nulls},
-          {"null_rate", s.null_rate}, {"mean", num_or_null(s.mean)}, {"std", num_or_null(s.std)},
-          {"min", num_or_null(s.min)}, {"max", num_or_null(s.max)}, {"p05", num_or_null(s.p05)},
-          {"p25", num_or_null(s.p25)}, {"p50", num_or_null(s.p50)}, {"p75", num_or_null(s.p75)},
-          {"p95", num_or_null(s.p95)}, {"categories", s.categories}};
+  return {{"rows", s.rows},
+          {"count", s.count},
+          {"nulls", s.nulls},
+          {"null_rate", s.null_rate},
+          {"mean", num_or_null(s.mean)},
+          {"std", num_or_null(s.std)},
+          {"min", num_or_null(s.min)},
+          {"max", num_or_null(s.max)},
+          {"p05", num_or_null(s.p05)},
+          {"p25", num_or_null(s.p25)},
+          {"p50", num_or_null(s.p50)},
+          {"p75", num_or_null(s.p75)},
+          {"p95", num_or_null(s.p95)},
+          {"categories", s.categories}};
 }
 
 json feature_json(const FeatureDrift& f) {
@@ -159,8 +169,8 @@ void decide(DriftReport& r) {
   v.drift = r.drift.drift || v.prediction_drift;
   v.quality_failed = r.drift.quality_failed;
   // Measured quality wins over the estimate when labels are there.
-  v.performance_degraded = r.concept_result ? r.concept_result->degraded
-                                            : (p && p->cbpe && !p->cbpe->degraded.empty());
+  v.performance_degraded =
+      r.concept_result ? r.concept_result->degraded : (p && p->cbpe && !p->cbpe->degraded.empty());
   v.features = static_cast<int>(r.drift.features.size());
   v.drifted_features = 0;
   for (const auto& f : r.drift.features) v.drifted_features += f.drifted ? 1 : 0;
@@ -171,7 +181,7 @@ void decide(DriftReport& r) {
 
 json report_json(const DriftReport& r) {
   const ReportMeta& meta = r.meta;
-  json doc{{"model", meta.model.name}, {"version", meta.model.version},
+  json doc{{"model", meta.model.name},    {"version", meta.model.version},
            {"reference", meta.reference}, {"current", meta.current},
            {"mode", meta.mode},           {"policy", meta.policy},
            {"created", meta.created}};
@@ -185,12 +195,10 @@ json report_json(const DriftReport& r) {
                     {"finding", r.verdict.finding},
                     {"exit_code", r.verdict.exit_code}};
   doc["model_info"] = model_json(meta.model);
-  doc["dataset"] = {{"reference_rows", r.drift.reference_rows},
-                    {"current_rows", r.drift.current_rows},
-                    {"drifted_share", r.drift.drifted_share},
-                    {"drift", r.drift.drift},
-                    {"quality_failed", r.drift.quality_failed},
-                    {"issues", r.drift.dataset_issues}};
+  doc["dataset"] = {
+      {"reference_rows", r.drift.reference_rows}, {"current_rows", r.drift.current_rows},
+      {"drifted_share", r.drift.drifted_share},   {"drift", r.drift.drift},
+      {"quality_failed", r.drift.quality_failed}, {"issues", r.drift.dataset_issues}};
   doc["features"] = json::array();
   for (const auto& f : r.drift.features) doc["features"].push_back(feature_json(f));
   if (r.predictions) {
@@ -206,9 +214,12 @@ json report_json(const DriftReport& r) {
       const CbpeResult& c = *p.cbpe;
       json band = json::object();
       for (const auto& [k, b] : c.band) band[k] = {b.first, b.second};
-      pj["cbpe"] = {{"available", c.available},       {"note", c.note},
-                    {"rows", c.rows},                 {"estimate", c.estimate},
-                    {"band", band},                   {"degraded", c.degraded},
+      pj["cbpe"] = {{"available", c.available},
+                    {"note", c.note},
+                    {"rows", c.rows},
+                    {"estimate", c.estimate},
+                    {"band", band},
+                    {"degraded", c.degraded},
                     {"poorly_calibrated", c.poorly_calibrated},
                     {"calibration_ece", c.calibration_ece}};
     }
@@ -220,7 +231,8 @@ json report_json(const DriftReport& r) {
             {"overall", slice_json(c.overall)},
             {"degraded", c.degraded},
             {"findings", c.findings}};
-    if (r.labels) cj["labels"] = {{"labelled", r.labels->labelled}, {"unlabelled", r.labels->unlabelled}};
+    if (r.labels)
+      cj["labels"] = {{"labelled", r.labels->labelled}, {"unlabelled", r.labels->unlabelled}};
     if (!c.slice_by.empty()) {
       cj["slice_by"] = c.slice_by;
       cj["slice_metric"] = c.slice_metric;

@@ -18,11 +18,20 @@ std::string esc(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -40,7 +49,8 @@ constexpr const char* kStyle =
     "section{margin:14px 0;border-top:1px solid #dde}";
 
 // Cells equal to DRIFT/DEGRADED/MISSING are highlighted.
-void table(std::ostringstream& o, const report_parts::Table& t, const std::string& link_prefix = "") {
+void table(std::ostringstream& o, const report_parts::Table& t,
+           const std::string& link_prefix = "") {
   o << "<table><tr>";
   for (const auto& h : t.header) o << "<th>" << esc(h) << "</th>";
   o << "</tr>";
@@ -83,8 +93,8 @@ std::string chart(const FeatureDrift& f, const char* css_class) {
   const int w = 760, h = 270, left = 56, right = 10, top = 22, bottom = 84;
   const bool numeric = f.kind == FeatureKind::kNumeric;
   std::ostringstream s;
-  s << "<svg class=\"" << css_class << "\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << w << "\" height=\""
-    << h << "\" role=\"img\" aria-label=\"" << esc(f.name) << " distribution\">";
+  s << "<svg class=\"" << css_class << "\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << w
+    << "\" height=\"" << h << "\" role=\"img\" aria-label=\"" << esc(f.name) << " distribution\">";
   const Histogram& hist = f.histogram;
   const size_t n = hist.labels.size();
   if (n == 0) {
@@ -116,7 +126,8 @@ std::string chart(const FeatureDrift& f, const char* css_class) {
   s << svg_text(12, top + plot_h / 2, "share of rows",
                 " transform=\"rotate(-90 12 " + std::to_string(int(top + plot_h / 2)) +
                     ")\" text-anchor=\"middle\"");
-  s << svg_text(left + plot_w / 2, h - 4, numeric ? f.name + " (value bins)" : f.name + " (category)",
+  s << svg_text(left + plot_w / 2, h - 4,
+                numeric ? f.name + " (value bins)" : f.name + " (category)",
                 " text-anchor=\"middle\"");
   s << rect(w - 190, 4, 10, 10, "#4c72b0") << svg_text(w - 176, 13, "reference")
     << rect(w - 110, 4, 10, 10, "#dd8452") << svg_text(w - 96, 13, "current");
@@ -182,8 +193,7 @@ void concept_html(std::ostringstream& o, const DriftReport& r) {
     table(o, cm);
   }
   if (!c.slice_by.empty()) {
-    o << "<h3>Slices by " << esc(c.slice_by) << ", worst " << esc(c.slice_metric)
-      << " first</h3>";
+    o << "<h3>Slices by " << esc(c.slice_by) << ", worst " << esc(c.slice_metric) << " first</h3>";
     table(o, report_parts::slice_table(c));
     if (c.slices.size() > kMaxSlicesShown)
       o << "<p>… and " << c.slices.size() - kMaxSlicesShown
@@ -203,8 +213,8 @@ void prediction_html(std::ostringstream& o, const DriftReport& r) {
   o << "<h2>Model outputs on the batch</h2>";
   if (p.drift) table(o, report_parts::feature_table(*p.drift), "p-");
   if (p.unscored_rows)
-    o << "<p class=\"bad\">" << p.unscored_rows << " rows could not be scored (first: "
-      << esc(p.first_unscored) << ")</p>";
+    o << "<p class=\"bad\">" << p.unscored_rows
+      << " rows could not be scored (first: " << esc(p.first_unscored) << ")</p>";
   if (p.cbpe) {
     o << "<h3>Estimated performance without labels (CBPE)</h3>";
     if (p.cbpe->available) table(o, report_parts::cbpe_table(*p.cbpe, r.meta.model));

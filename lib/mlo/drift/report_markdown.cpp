@@ -42,7 +42,8 @@ void concept_section(std::ostringstream& md, const DriftReport& r) {
     md << "\nSlices by `" << cell(c.slice_by) << "`, worst " << c.slice_metric << " first:\n\n";
     table(md, report_parts::slice_table(c));
     if (c.slices.size() > kMaxSlicesShown)
-      md << "\n… and " << c.slices.size() - kMaxSlicesShown << " more slices (see the JSON report)\n";
+      md << "\n… and " << c.slices.size() - kMaxSlicesShown
+         << " more slices (see the JSON report)\n";
     md << "\nWorst-to-best " << c.slice_metric << " ratio: " << fmt_num(c.worst_to_best) << "\n";
   }
   if (!c.findings.empty()) md << "\n";
@@ -54,7 +55,8 @@ void prediction_section(std::ostringstream& md, const DriftReport& r) {
   md << "\n### Model outputs on the batch\n\n";
   if (p.drift) table(md, report_parts::feature_table(*p.drift));
   if (p.unscored_rows)
-    md << "\n" << p.unscored_rows << " rows could not be scored (first: " << cell(p.first_unscored)
+    md << "\n"
+       << p.unscored_rows << " rows could not be scored (first: " << cell(p.first_unscored)
        << ")\n";
   if (p.cbpe) {
     md << "\n#### Estimated performance without labels (CBPE)\n\n";

@@ -48,8 +48,8 @@ std::vector<std::string> context_lines(const DriftReport& r) {
   out.push_back("Reference: " + m.reference + " (" + std::to_string(r.drift.reference_rows) +
                 " rows) · mode " + m.mode + " · policy " + m.policy + " · " + m.created);
   const ModelInfo& mi = m.model;
-  std::string model = "Model: " + mi.name + " v" + std::to_string(mi.version) + " (" + mi.task +
-                      ")";
+  std::string model =
+      "Model: " + mi.name + " v" + std::to_string(mi.version) + " (" + mi.task + ")";
   if (!mi.created.empty()) model += ", created " + mi.created;
   if (!mi.manifest_digest.empty()) model += ", manifest " + short_digest(mi.manifest_digest);
   out.push_back(model);
@@ -78,16 +78,16 @@ Table feature_table(const DatasetDrift& drift) {
     for (const auto& i : f.issues) issues += (issues.empty() ? "" : "; ") + i;
     const bool numeric = f.kind == FeatureKind::kNumeric;
     auto q = f.quality.find("unseen_share");
-    t.rows.push_back(
-        {f.name, numeric ? "numeric" : "categorical",
-         !f.present ? "MISSING" : (f.drifted ? "DRIFT" : "ok"), f.method, fmt_num(f.value),
-         fmt_num(f.threshold), fmt_num(f.importance),
-         std::to_string(f.reference.rows) + " → " + std::to_string(f.current.rows),
-         change(f.reference.null_rate, f.current.null_rate, true),
-         numeric ? change(f.reference.mean, f.current.mean) : "-",
-         numeric ? change(f.reference.std, f.current.std) : "-",
-         numeric ? change(f.reference.p50, f.current.p50) : "-",
-         q == f.quality.end() ? "-" : percent(q->second), issues.empty() ? "-" : issues});
+    t.rows.push_back({f.name, numeric ? "numeric" : "categorical",
+                      !f.present ? "MISSING" : (f.drifted ? "DRIFT" : "ok"), f.method,
+                      fmt_num(f.value), fmt_num(f.threshold), fmt_num(f.importance),
+                      std::to_string(f.reference.rows) + " → " + std::to_string(f.current.rows),
+                      change(f.reference.null_rate, f.current.null_rate, true),
+                      numeric ? change(f.reference.mean, f.current.mean) : "-",
+                      numeric ? change(f.reference.std, f.current.std) : "-",
+                      numeric ? change(f.reference.p50, f.current.p50) : "-",
+                      q == f.quality.end() ? "-" : percent(q->second),
+                      issues.empty() ? "-" : issues});
   }
   return t;
 }
@@ -106,8 +106,7 @@ Table metric_table(const DriftReport& r) {
     if (status == "-" && !std::isnan(recorded)) status = "ok";
     const double delta = now - recorded;
     t.rows.push_back({name, fmt_num(recorded), fmt_num(now),
-                      std::isnan(delta) ? "-" : (delta >= 0 ? "+" : "") + fmt_num(delta),
-                      status});
+                      std::isnan(delta) ? "-" : (delta >= 0 ? "+" : "") + fmt_num(delta), status});
   }
   return t;
 }

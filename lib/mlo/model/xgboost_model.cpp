@@ -297,8 +297,7 @@ Status XgbModel::predict_type(DenseView x, int type, std::vector<float>& out, in
   bst_ulong dim = 0;
   const float* result = nullptr;
   if (XGBoosterPredictFromDense(impl_->h, array.c_str(), config.c_str(), nullptr, &shape, &dim,
-                                &result) !=
-      0)
+                                &result) != 0)
     return xgb_error(ErrorCode::kRuntime, "predict");
   size_t n = 1;
   for (bst_ulong i = 0; i < dim; ++i) n *= static_cast<size_t>(shape[i]);

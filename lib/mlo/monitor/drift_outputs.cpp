@@ -29,9 +29,12 @@ Result<Format> format_of(const std::string& path) {
 
 std::string render(const DriftReport& r, Format f) {
   switch (f) {
-    case Format::kJson: return report_json(r).dump(2) + "\n";
-    case Format::kMarkdown: return report_markdown(r);
-    case Format::kHtml: return report_html(r);
+    case Format::kJson:
+      return report_json(r).dump(2) + "\n";
+    case Format::kMarkdown:
+      return report_markdown(r);
+    case Format::kHtml:
+      return report_html(r);
   }
   return {};
 }
@@ -71,7 +74,8 @@ RunHeader drift_header(const DriftResult& result, const std::vector<std::string>
   h.model = {result.ref, m.name, m.version, m.manifest_digest};
   if (result.reference)
     h.inputs.push_back({"reference", result.reference->absolute_path, result.reference->digest, 0});
-  for (const auto& in : result.inputs) h.inputs.push_back({"current", in.absolute_path, in.digest, 0});
+  for (const auto& in : result.inputs)
+    h.inputs.push_back({"current", in.absolute_path, in.digest, 0});
   for (const auto& p : reports) h.outputs.push_back({"report", absolute_path(p), "", 0});
   return h;
 }
@@ -89,14 +93,16 @@ Result<std::string> write_drift_outputs(Store& store, const DriftResult& result,
   for (size_t i = 0; i < outputs.reports.size(); ++i) {
     const std::string& path = outputs.reports[i];
     auto file = AtomicFile::create(path);
-    if (!file.ok()) return make_error(file.error().code, "report " + path + ": " + file.error().message);
+    if (!file.ok())
+      return make_error(file.error().code, "report " + path + ": " + file.error().message);
     if (Status st = file->write(render(result.report, formats[i])); !st.ok())
       return make_error(st.error().code, "report " + path + ": " + st.error().message);
     temps.push_back(std::move(*file));
   }
   std::string key;
   if (outputs.record) {
-    auto written = write_run_record(store, drift_header(result, outputs.reports), drift_body(result));
+    auto written =
+        write_run_record(store, drift_header(result, outputs.reports), drift_body(result));
     if (!written.ok())
       return make_error(written.error().code, "run record: " + written.error().message);
     key = *written;
@@ -105,11 +111,11 @@ Result<std::string> write_drift_outputs(Store& store, const DriftResult& result,
     if (Status st = temps[i].commit(); !st.ok()) {
       std::string done;
       for (size_t k = 0; k < i; ++k) done += (done.empty() ? "" : ", ") + outputs.reports[k];
-      return make_error(st.error().code,
-                        "report " + outputs.reports[i] + ": " + st.error().message +
-                            (done.empty() ? "; no report was replaced"
-                                          : "; already replaced: " + done) +
-                            (key.empty() ? "" : "; run record " + key + " was written"));
+      return make_error(
+          st.error().code,
+          "report " + outputs.reports[i] + ": " + st.error().message +
+              (done.empty() ? "; no report was replaced" : "; already replaced: " + done) +
+              (key.empty() ? "" : "; run record " + key + " was written"));
     }
   }
   return key;

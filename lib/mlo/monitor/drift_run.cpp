@@ -170,13 +170,12 @@ Result<Current> profile_current(const Reference& ref, const DriftOptions& o, con
 
 // The version's monitoring baseline (prediction drift, CBPE); null for versions without one.
 Result<std::shared_ptr<const MonitoringBaseline>> load_monitoring(Store& store,
-                                                                 const ModelVersion& mv) {
+                                                                  const ModelVersion& mv) {
   if (!mv.artifacts.count("monitoring")) return std::shared_ptr<const MonitoringBaseline>();
   MLO_ASSIGN_OR_RETURN(std::string bytes, read_artifact(store, mv, "monitoring"));
-  MLO_ASSIGN_OR_RETURN(MonitoringBaseline m,
-                       MonitoringBaseline::from_json(bytes, mv.name + ":" +
-                                                                std::to_string(mv.version) +
-                                                                " monitoring artifact"));
+  MLO_ASSIGN_OR_RETURN(MonitoringBaseline m, MonitoringBaseline::from_json(
+                                                 bytes, mv.name + ":" + std::to_string(mv.version) +
+                                                            " monitoring artifact"));
   return std::make_shared<const MonitoringBaseline>(std::move(m));
 }
 
@@ -188,7 +187,8 @@ Result<PredictionReport> predictions(BatchScorer& scorer, const MonitoringBaseli
   if (auto profile = scorer.prediction_profile()) {
     Policy pred_policy = policy;
     pred_policy.quality.allow_empty_batch = true;  // the feature verdict already says so
-    MLO_ASSIGN_OR_RETURN(DatasetDrift d, compare(baseline.predictions, *profile, {}, {}, pred_policy));
+    MLO_ASSIGN_OR_RETURN(DatasetDrift d,
+                         compare(baseline.predictions, *profile, {}, {}, pred_policy));
     p.drift = std::move(d);
   }
   if (!scorer.label_stats())  // with labels quality is measured, not estimated

@@ -51,7 +51,7 @@ struct DriftResult {
   drift::DriftReport report;
   std::string ref;  // as given
   std::string started;
-  std::vector<DriftInput> inputs;     // the batch files
+  std::vector<DriftInput> inputs;       // the batch files
   std::optional<DriftInput> reference;  // exact mode's reference file
   int exit_code() const { return report.verdict.exit_code; }
 };

@@ -11,8 +11,9 @@ Result<std::vector<FeatureImportance>> feature_importance(Store& store, const Mo
   const std::string what = mv.name + ":" + std::to_string(mv.version);
   if (!mv.artifacts.count("monitoring"))
     return make_error(ErrorCode::kNotFound,
-                      what + ": no feature importance stored (the version was not trained by "
-                             "this mlo)");
+                      what +
+                          ": no feature importance stored (the version was not trained by "
+                          "this mlo)");
   MLO_ASSIGN_OR_RETURN(std::string bytes, read_artifact(store, mv, "monitoring"));
   MLO_ASSIGN_OR_RETURN(drift::MonitoringBaseline m,
                        drift::MonitoringBaseline::from_json(bytes, what + " monitoring artifact"));
@@ -25,9 +26,8 @@ Result<std::vector<FeatureImportance>> feature_importance(Store& store, const Mo
     total += v;
   }
   for (auto& f : out) f.share = total > 0 ? f.mean_abs_shap / total : 0;
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return a.mean_abs_shap > b.mean_abs_shap;
-  });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.mean_abs_shap > b.mean_abs_shap; });
   return out;
 }
 

@@ -133,9 +133,9 @@ Status check_query(const RunQuery& q) {
   if (!q.kind.empty() && !std::all_of(q.kind.begin(), q.kind.end(), [](char c) {
         return std::islower(static_cast<unsigned char>(c)) || c == '-' || c == '_';
       }))
-    return make_error(ErrorCode::kUsage,
-                      "runs: --kind must be a run kind such as drift or score, not '" + q.kind +
-                          "'");
+    return make_error(
+        ErrorCode::kUsage,
+        "runs: --kind must be a run kind such as drift or score, not '" + q.kind + "'");
   if (!q.feature.empty() && q.kind == "score")
     return make_error(ErrorCode::kUsage, "runs: --feature applies to drift runs, not --kind score");
   if (!q.since.empty() && !is_day(q.since))

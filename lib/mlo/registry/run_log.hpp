@@ -1,7 +1,8 @@
 // Reading a model's run records (runs/<yyyy-mm-dd>/<id>.yaml, the mlo/run/v1 shape of
 // run_record.hpp) back for `mlo log --runs`: one summary per run of any kind, oldest first, so a
-// feature's drift can be followed over time. Records of another shape are problems. Records are parsed with the hardened YAML loader; a record that cannot be read
-// or understood is skipped and named in `problems` (the caller decides how to report it).
+// feature's drift can be followed over time. Records of another shape are problems. Records are
+// parsed with the hardened YAML loader; a record that cannot be read or understood is skipped and
+// named in `problems` (the caller decides how to report it).
 #pragma once
 
 #include <cstdint>

@@ -79,8 +79,7 @@ Result<std::string> run_record_yaml(RunHeader& h, const YAML::Node& body) {
   else
     out << YAML::BeginMap << YAML::EndMap;
   out << YAML::EndMap;
-  if (!out.good())
-    return make_error(ErrorCode::kInvalidInput, "run record: " + out.GetLastError());
+  if (!out.good()) return make_error(ErrorCode::kInvalidInput, "run record: " + out.GetLastError());
   return std::string(out.c_str()) + "\n";
 }
 
@@ -104,7 +103,8 @@ Result<std::string> write_run_record(Store& store, const std::string& yaml_text)
     return make_error(ErrorCode::kInvalidInput,
                       std::string("run record: not a ") + kRunSchema + " record");
   const std::string id = doc["id"] && doc["id"].IsScalar() ? doc["id"].Scalar() : "";
-  if (!is_safe_word(id)) return make_error(ErrorCode::kInvalidInput, "run record: bad id '" + id + "'");
+  if (!is_safe_word(id))
+    return make_error(ErrorCode::kInvalidInput, "run record: bad id '" + id + "'");
   return put_record(store, id, yaml_text);
 }
 

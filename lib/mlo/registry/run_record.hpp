@@ -31,8 +31,8 @@ namespace mlo {
 inline constexpr const char* kRunSchema = "mlo/run/v1";
 
 struct RunFile {
-  std::string role;  // "input", "current", "reference", "output", "report", …
-  std::string path;  // absolute where it is a local file; "-" for stdin/stdout
+  std::string role;    // "input", "current", "reference", "output", "report", …
+  std::string path;    // absolute where it is a local file; "-" for stdin/stdout
   std::string digest;  // "sha256:…" or "" when not computed
   uint64_t bytes = 0;
 };
@@ -46,7 +46,7 @@ struct RunModel {
 
 struct RunHeader {
   std::string kind;
-  std::string id;  // new_run_id() when empty
+  std::string id;                 // new_run_id() when empty
   std::string started, finished;  // RFC 3339; finished = now when empty
   std::string actor;              // current_actor() when empty
   int exit_code = 0;

@@ -11,8 +11,8 @@
 #include "mlo/data/table.hpp"
 #include "mlo/drift/prediction.hpp"
 #include "mlo/drift/profile.hpp"
-#include "mlo/model/xgboost_model.hpp"
 #include "mlo/metrics/metrics.hpp"
+#include "mlo/model/xgboost_model.hpp"
 #include "mlo/train/fit_preprocess.hpp"
 
 namespace mlo::train {
@@ -256,11 +256,11 @@ Result<TrainOutcome> train_recipe(const Recipe& recipe, const TrainInputs& in,
                                in.threads));
   std::vector<std::string> names;
   for (const auto& f : spec.features) names.push_back(f.name);
-  art["monitoring"] = ArtifactInput{"application/json",
-                                    drift::monitoring_baseline(recipe.task, eval.y, pred,
-                                                               std::max(1, num_class), names, shap)
-                                        .to_json(),
-                                    std::nullopt};
+  art["monitoring"] = ArtifactInput{
+      "application/json",
+      drift::monitoring_baseline(recipe.task, eval.y, pred, std::max(1, num_class), names, shap)
+          .to_json(),
+      std::nullopt};
   return out;
 }
 

@@ -25,7 +25,9 @@ double beta(std::mt19937_64& rng, double a, double b) {
 
 // Scores ~ Beta(a, b); P(y = 1 | s) = truth(s): the model is informative but not calibrated
 // (s^1.5 instead of s), so CBPE must go through the isotonic map to get it right.
-double truth(double s) { return std::pow(s, 1.5); }
+double truth(double s) {
+  return std::pow(s, 1.5);
+}
 
 Sample draw(std::mt19937_64& rng, size_t n, double a, double b) {
   Sample out;

@@ -17,8 +17,8 @@ namespace {
 DriftReport make_report(int nf, int cats, int shifted, int rows = 4000) {
   std::vector<FeatureDecl> decls;
   for (int f = 0; f < nf; ++f)
-    decls.push_back({"f" + std::to_string(f),
-                     f % 2 ? FeatureKind::kCategorical : FeatureKind::kNumeric});
+    decls.push_back(
+        {"f" + std::to_string(f), f % 2 ? FeatureKind::kCategorical : FeatureKind::kNumeric});
   std::mt19937_64 rng(1);
   std::normal_distribution<double> norm(0, 1);
   std::uniform_int_distribution<int> cat(0, cats - 1);

@@ -22,9 +22,9 @@ std::unique_ptr<Store> fresh_store() {
 std::string drift_yaml(const std::string& model, const std::string& created, double distance,
                        bool drifted) {
   return "schema: mlo/run/v1\nkind: drift\nid: r" + std::to_string(++g_counter) +
-         "\nstarted: " + created + "\nfinished: " + created + "\nactor: t\nexit_code: " +
-         (drifted ? "8" : "0") + "\nmodel: {ref: " + model + ", name: " + model +
-         ", version: 2, manifest_digest: sha256:ef}\n" +
+         "\nstarted: " + created + "\nfinished: " + created +
+         "\nactor: t\nexit_code: " + (drifted ? "8" : "0") + "\nmodel: {ref: " + model +
+         ", name: " + model + ", version: 2, manifest_digest: sha256:ef}\n" +
          "inputs:\n  - {role: current, path: /data/cur.csv, digest: sha256:ab}\noutputs: []\n" +
          "body:\n  verdict:\n    headline: h\n    drift: " + (drifted ? "true" : "false") +
          "\n    data_quality_failed: false\n    performance_degraded: false\n" +
@@ -138,12 +138,14 @@ TEST_CASE("run log skips corrupt records and reports them as problems") {
       "kind: drift\nmodel: m\nversion: 1\ncreated: 2026-11-22T13:00:00Z\n");
   put(*store, "runs/2026-11-22/nomodel.yaml", head + "started: x\n");
   put(*store, "runs/2026-11-22/badtype.yaml",
-      head + "model: {name: m, version: 1}\nstarted: 2026-11-22T13:00:00Z\n"
-             "body:\n  features:\n    distance:\n      method: psi\n      value: high\n");
+      head +
+          "model: {name: m, version: 1}\nstarted: 2026-11-22T13:00:00Z\n"
+          "body:\n  features:\n    distance:\n      method: psi\n      value: high\n");
   // Another model's malformed record is not this model's problem.
   put(*store, "runs/2026-11-22/other.yaml",
-      head + "model: {name: other, version: 1}\nstarted: 2026-11-22T13:00:00Z\n"
-             "body:\n  verdict: {drift: maybe}\n");
+      head +
+          "model: {name: other, version: 1}\nstarted: 2026-11-22T13:00:00Z\n"
+          "body:\n  verdict: {drift: maybe}\n");
 
   auto log = read_run_log(*store, {"m", "", "", "", 0});
   REQUIRE(log.ok());

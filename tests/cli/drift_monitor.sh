@@ -28,12 +28,21 @@ assert_eq "$(printf '%s\n' "$OUT" | wc -l)" "1" "--summary is one line"
 # Prediction drift and CBPE come from the monitoring baseline, without labels.
 expect_rc 0 "json: predictions and CBPE" mlo drift flights --current same.csv --json --no-record
 printf '%s' "$OUT" > same.json
-assert_eq "$(json_get '[f["name"] for f in d["predictions"]["features"]]' < same.json | tr -d "'" )" "[prediction, predicted_class]" "output features"
+assert_eq "$(json_get 'sorted(f["name"] for f in d["predictions"]["features"])' < same.json | tr -d "'" )" "[predicted_class, prediction]" "output features"
 assert_eq "$(json_get 'd["predictions"]["cbpe"]["available"]' < same.json)" "True" "CBPE available"
 assert_eq "$(json_get 'abs(d["predictions"]["cbpe"]["estimate"]["auc"] - d["model_info"]["eval_metrics"]["auc"]) < 0.03' < same.json)" "True" "estimated AUC near the recorded one on the same distribution"
 assert_eq "$(json_get 'd["predictions"]["cbpe"]["band"]["auc"][0] <= d["predictions"]["cbpe"]["estimate"]["auc"] <= d["predictions"]["cbpe"]["band"]["auc"][1]' < same.json)" "True" "band holds the estimate"
-expect_rc 8 "shifted batch" mlo drift flights --current shift.csv --json --no-record
-assert_eq "$(printf '%s' "$OUT" | json_get 'd["verdict"]["prediction_drift"]')" "True" "the model's outputs drift too"
+# Late flights only: the model's most important feature moves, its outputs drift and the
+# estimated AUC drops below the recorded one minus the tolerance (CBPE finding, no labels).
+"$SYSTEM_PYTHON" -c "import pandas as p; d=p.read_csv('same.csv'); d['hour']=d['hour'].clip(lower=18); d.to_csv('late.csv', index=False)"
+expect_rc 8 "late flights" mlo drift flights --current late.csv --json --no-record
+printf '%s' "$OUT" > late.json
+assert_eq "$(json_get 'd["verdict"]["prediction_drift"]' < late.json)" "True" "the model's outputs drift"
+assert_eq "$(json_get 'd["verdict"]["performance_degraded"]' < late.json)" "True" "estimated performance below tolerance"
+assert_contains "$(json_get 'd["verdict"]["headline"]' < late.json)" "retrain suggested"
+assert_eq "$(json_get 'd["features"][0]["name"]' < late.json)" "hour" "hour ranked first"
+expect_rc 0 "show --importance" mlo show flights --importance --json
+assert_eq "$(printf '%s' "$OUT" | json_get 'len(d["importance"])')" "8" "importance of every feature"
 
 # Labels: validated row by row, blank labels are unlabelled, blank slices are "(blank)".
 "$SYSTEM_PYTHON" - <<'PY'

@@ -296,6 +296,21 @@ Status XgbModel::predict_type(DenseView x, int type, std::vector<float>& out, in
   const bst_ulong* shape = nullptr;
   bst_ulong dim = 0;
   const float* result = nullptr;
+  if (type == 2) {  // in-place prediction has no contributions: go through a DMatrix
+    DMatrixHandle m = nullptr;
+    if (XGDMatrixCreateFromMat(x.data, x.rows, x.cols, NAN, &m) != 0)
+      return xgb_error(ErrorCode::kRuntime, "contributions");
+    const char* dm_config =
+        R"({"type":2,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false})";
+    const int rc = XGBoosterPredictFromDMatrix(impl_->h, m, dm_config, &shape, &dim, &result);
+    if (rc == 0) {
+      size_t n = 1;
+      for (bst_ulong i = 0; i < dim; ++i) n *= static_cast<size_t>(shape[i]);
+      out.assign(result, result + n);
+    }
+    XGDMatrixFree(m);
+    return rc == 0 ? Status{} : xgb_error(ErrorCode::kRuntime, "contributions");
+  }
   if (XGBoosterPredictFromDense(impl_->h, array.c_str(), config.c_str(), nullptr, &shape, &dim,
                                 &result) != 0)
     return xgb_error(ErrorCode::kRuntime, "predict");

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -18,6 +19,7 @@
 #include "mlo/score/run_record.hpp"
 #include "mlo/score/score_batch.hpp"
 #include "output.hpp"
+#include "progress.hpp"
 
 namespace mlo::cli {
 namespace {
@@ -269,20 +271,15 @@ Result<int> score(const Context& ctx, const ScoreBatchFlags& f) {
     record_key = *key;
     return {};
   };
-  const bool progress = ctx.show_progress();
-  auto last = std::chrono::steady_clock::now();
-  if (progress) {
-    options.on_progress = [&](uint64_t bytes, uint64_t rows) {
-      auto now = std::chrono::steady_clock::now();
-      if (now - last < std::chrono::milliseconds(250)) return;
-      last = now;
-      std::cerr << fmt::format("\rscoring: {} rows, {:.1f} MB read", rows,
-                               static_cast<double>(bytes) / 1e6)
-                << std::flush;
+  std::optional<ProgressLine> progress;
+  if (ctx.show_progress()) {
+    progress.emplace("scoring", known_input_size(f.input));
+    options.on_progress = [&progress](uint64_t bytes, uint64_t rows) {
+      progress->update(bytes, rows);
     };
   }
   auto result = score_batch(predictor, options);
-  if (progress) std::cerr << "\r\033[K" << std::flush;
+  progress.reset();
   if (!result.ok()) return result.error();
   const ScoreSummary& s = *result;
   run.summary = &s;

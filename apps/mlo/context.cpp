@@ -1,4 +1,6 @@
 #include <unistd.h>
+#include <cstdlib>
+#include <string_view>
 
 #include <algorithm>
 #include <thread>
@@ -51,7 +53,9 @@ std::string closest_name(const std::string& word, const std::vector<std::string>
 }
 
 bool Context::show_progress() const {
-  return !global.no_progress && !global.quiet && isatty(STDERR_FILENO) != 0;
+  const char* ci = std::getenv("CI");  // CI logs are not terminals even when they pretend
+  return !global.no_progress && !global.quiet && isatty(STDERR_FILENO) != 0 &&
+         (ci == nullptr || *ci == '\0' || std::string_view(ci) == "false");
 }
 
 }  // namespace mlo::cli

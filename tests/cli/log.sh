@@ -96,7 +96,7 @@ assert_eq "$(printf '%s' "$OUT" | json_get 'len(d)')" "3" "good records still li
 assert_contains "$ERR" "runs/2026-11-23/bad.yaml"
 
 expect_error 4 "runs of an unknown model" mlo log nope --runs
-expect_error 2 "bad --kind" mlo log fl --runs --kind retrain
+expect_error 2 "bad --kind" mlo log fl --runs --kind "Drift!"
 expect_error 2 "bad --since" mlo log fl --runs --since 21-11-2026
 expect_error 2 "--feature with --kind score" mlo log fl --runs --kind score --feature distance
 expect_error 2 "--kind without --runs" mlo log fl --kind drift

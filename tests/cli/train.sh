@@ -15,7 +15,7 @@ expect_rc 0 "show --json" mlo --json show flights-delay:1
 M=$(printf '%s' "$OUT" | json_get 'json.dumps(d.get("manifest", d))')
 get() { printf '%s' "$M" | json_get "$1"; }
 assert_eq "$(get 'd["task"]')" "binary" "task"
-assert_eq "$(get 'sorted(d["artifacts"])')" "['baseline', 'model', 'preprocess', 'recipe']" "artifacts"
+assert_eq "$(get 'sorted(d["artifacts"])')" "['baseline', 'model', 'monitoring', 'preprocess', 'recipe']" "artifacts"
 assert_eq "$(get 'd["artifacts"]["model"]["media_type"]')" "application/ubjson" "model media type"
 assert_eq "$(get '[f["name"] for f in d["schema"]["features"]]')" \
   "['month', 'day', 'dow', 'hour', 'minute', 'distance', 'origin', 'dest']" "features in model order"

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "mlo/drift/feature_stats.hpp"
 
@@ -17,6 +18,61 @@ double quantile_linear(const std::vector<double>& v, double q) {
   // numpy's _lerp: symmetric form keeps the result monotone and exact at t = 1
   const double diff = v[hi] - v[lo];
   return t >= 0.5 ? v[hi] - diff * (1 - t) : v[lo] + diff * t;
+}
+
+void rank_by_importance(DatasetDrift& drift, const std::map<std::string, double>& importance) {
+  double top = 0;
+  for (const auto& [name, v] : importance) top = std::max(top, v);
+  if (top <= 0) return;
+  for (auto& f : drift.features) {
+    auto it = importance.find(f.name);
+    f.importance = it == importance.end() ? 0.0 : it->second / top;
+  }
+  auto key = [](const FeatureDrift& f) {
+    return std::make_tuple(!f.issues.empty(), f.drifted, f.severity * f.importance, f.severity);
+  };
+  std::stable_sort(drift.features.begin(), drift.features.end(),
+                   [&](const FeatureDrift& a, const FeatureDrift& b) { return key(a) > key(b); });
+}
+
+double profile_quantile(const FeatureProfile& p, double q) {
+  if (p.count == 0 || p.bins.empty()) return NAN;
+  const double target = q * static_cast<double>(p.count);
+  double cum = 0;
+  for (size_t k = 0; k < p.bins.size(); ++k) {
+    const double n = static_cast<double>(p.bins[k]);
+    if (n > 0 && cum + n >= target) {
+      const double lo = k == 0 ? p.min : std::max(p.min, p.edges[k - 1]);
+      const double hi = k < p.edges.size() ? std::min(p.max, p.edges[k]) : p.max;
+      const double t = std::clamp((target - cum) / n, 0.0, 1.0);
+      return std::clamp(lo + (hi - lo) * t, p.min, p.max);
+    }
+    cum += n;
+  }
+  return p.max;
+}
+
+SideStats side_stats(const FeatureProfile& p) {
+  SideStats s;
+  s.rows = p.rows;
+  s.count = p.count;
+  s.nulls = p.nulls;
+  s.null_rate = p.rows > 0 ? static_cast<double>(p.nulls) / static_cast<double>(p.rows) : 0.0;
+  if (p.kind == FeatureKind::kCategorical) {
+    s.categories = p.categories.size();
+    return s;
+  }
+  if (p.count == 0) return s;
+  s.mean = p.mean;
+  s.std = std::sqrt(p.variance());
+  s.min = p.min;
+  s.max = p.max;
+  s.p05 = profile_quantile(p, 0.05);
+  s.p25 = profile_quantile(p, 0.25);
+  s.p50 = profile_quantile(p, 0.5);
+  s.p75 = profile_quantile(p, 0.75);
+  s.p95 = profile_quantile(p, 0.95);
+  return s;
 }
 
 namespace {
@@ -109,6 +165,7 @@ Result<DatasetDrift> compare(const Profile& reference, const Profile& current,
     fd.kind = ref.kind;
     fd.present = cur != nullptr && (i >= present.size() || present[i]);
     fd.reference_count = ref.count;
+    fd.reference = side_stats(ref);
     if (!fd.present) {
       fd.issues.push_back("column missing from the batch");
       if (fr) fd.weight = fr->weight;
@@ -121,6 +178,7 @@ Result<DatasetDrift> compare(const Profile& reference, const Profile& current,
           "feature '" + ref.name + "': kind differs between reference and batch profiles");
     fd.current_count = cur->count;
     fd.current_rows = cur->rows;
+    fd.current = side_stats(*cur);
     if (ref.kind == FeatureKind::kNumeric) {
       detail::numeric_stats(ref, *cur, i < exact.size() ? exact[i] : ExactSamples{}, fd);
     } else {

@@ -12,6 +12,7 @@
 // numpy.quantile(ref, [.1,...,.9]) (linear), value -> bin = searchsorted(edges, x, 'left').
 #pragma once
 
+#include <cmath>
 #include <map>
 #include <string>
 #include <vector>
@@ -30,6 +31,17 @@ struct Histogram {  // shares for the report charts
   std::vector<double> current;
 };
 
+// Summary statistics of one side (reference or current) for the report. Quantiles come from
+// the profile's histogram (linear inside a reference bin) in profile mode, so they are
+// approximate to one fine bin; NaN where a statistic does not apply.
+struct SideStats {
+  uint64_t rows = 0, count = 0, nulls = 0;
+  double null_rate = 0;
+  double mean = NAN, std = NAN, min = NAN, max = NAN;
+  double p05 = NAN, p25 = NAN, p50 = NAN, p75 = NAN, p95 = NAN;
+  uint64_t categories = 0;  // categorical: distinct categories kept
+};
+
 struct FeatureDrift {
   std::string name;
   FeatureKind kind = FeatureKind::kNumeric;
@@ -43,6 +55,8 @@ struct FeatureDrift {
   double threshold = 0, value = 0, severity = 0, weight = 1;
   bool drifted = false;
   Histogram histogram;
+  SideStats reference, current;
+  double importance = NAN;  // the model's mean |SHAP| share (max = 1), when known
 };
 
 struct DatasetDrift {
@@ -66,6 +80,16 @@ struct ExactSamples {
 Result<DatasetDrift> compare(const Profile& reference, const Profile& current,
                              const std::vector<ExactSamples>& exact,
                              const std::vector<bool>& present, const Policy& policy);
+
+// Quantile q of a numeric profile from its histogram: linear inside the bin where the
+// cumulative count crosses q, outer bins bounded by the profile's min/max. NaN when empty.
+double profile_quantile(const FeatureProfile& profile, double q);
+SideStats side_stats(const FeatureProfile& profile);
+
+// Orders the features by importance-weighted severity (severity x importance / max importance),
+// data-quality issues first and drifted features before the rest, as compare() does; sets each
+// feature's `importance`. Features without an importance entry count as the least important.
+void rank_by_importance(DatasetDrift& drift, const std::map<std::string, double>& importance);
 
 // numpy.quantile(sorted, q) with the default linear method.
 double quantile_linear(const std::vector<double>& sorted, double q);

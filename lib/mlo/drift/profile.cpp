@@ -1,12 +1,24 @@
 // Profile serialization and merging.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include <nlohmann/json.hpp>
 
 #include "mlo/drift/profile.hpp"
 
 namespace mlo::drift {
+
+std::string category_key(std::string_view value) {
+  if (value.size() <= kMaxCategoryBytes) return std::string(value);
+  uint64_t h = 14695981039346656037ull;  // FNV-1a 64
+  for (unsigned char c : value) h = (h ^ c) * 1099511628211ull;
+  size_t keep = kMaxCategoryBytes - 24;
+  while (keep > 0 && (static_cast<unsigned char>(value[keep]) & 0xC0) == 0x80) --keep;
+  char tail[24];
+  std::snprintf(tail, sizeof tail, "\xE2\x80\xA6#%016llx", static_cast<unsigned long long>(h));
+  return std::string(value.substr(0, keep)) + tail;
+}
 
 using nlohmann::json;
 

@@ -82,6 +82,14 @@ struct ProfileOptions {
   bool keep_values = false;      // keep sorted numeric values for exact statistics
 };
 
+// Category values longer than this are counted under category_key(value) so that hostile
+// input (megabyte-long "categories") cannot make a profile grow beyond
+// max_categories * ~kMaxCategoryBytes.
+inline constexpr size_t kMaxCategoryBytes = 1024;
+// The first kMaxCategoryBytes - 24 bytes (cut on a UTF-8 boundary), then "…#" and 16 hex digits
+// of a 64-bit FNV-1a hash of the whole value: distinct long values stay distinct in practice.
+std::string category_key(std::string_view value);
+
 // True for the missing-value spellings of the data layer: "", NA, NaN, null (any case,
 // surrounding blanks ignored).
 bool is_missing_token(std::string_view text);

@@ -161,6 +161,8 @@ void ProfileBuilder::add_category(size_t feature, std::string_view value) {
   ++fp.rows;
   ++fp.count;
   auto& counts = impl_->counts[feature];
+  std::string key_storage;
+  if (value.size() > kMaxCategoryBytes) value = key_storage = category_key(value);
   auto it = counts.find(std::string(value));
   if (it != counts.end()) {
     ++it->second;

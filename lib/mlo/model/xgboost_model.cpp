@@ -269,6 +269,17 @@ int XgbModel::best_iteration() const {
 }
 
 Status XgbModel::predict(DenseView x, std::vector<float>& out, int nthread) const {
+  return predict_type(x, 0, out, nthread);
+}
+Status XgbModel::predict_margin(DenseView x, std::vector<float>& out, int nthread) const {
+  return predict_type(x, 1, out, nthread);
+}
+Status XgbModel::contributions(DenseView x, std::vector<float>& out, int nthread) const {
+  return predict_type(x, 2, out, nthread);
+}
+
+// type: 0 value, 1 margin, 2 contributions (XGBoosterPredictFromDense's config "type").
+Status XgbModel::predict_type(DenseView x, int type, std::vector<float>& out, int nthread) const {
   out.clear();
   if (x.rows == 0) return {};
   if (x.cols != impl_->num_features)
@@ -279,13 +290,29 @@ Status XgbModel::predict(DenseView x, std::vector<float>& out, int nthread) cons
   std::string array =
       fmt::format(R"({{"data":[{},true],"shape":[{},{}],"typestr":"<f4","version":3}})",
                   reinterpret_cast<uintptr_t>(x.data), x.rows, x.cols);
-  const char* config =
-      R"({"type":0,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false,"cache_id":0,"missing":NaN})";
+  const std::string config = fmt::format(
+      R"({{"type":{},"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false,"cache_id":0,"missing":NaN}})",
+      type);
   const bst_ulong* shape = nullptr;
   bst_ulong dim = 0;
   const float* result = nullptr;
-  if (XGBoosterPredictFromDense(impl_->h, array.c_str(), config, nullptr, &shape, &dim, &result) !=
-      0)
+  if (type == 2) {  // in-place prediction has no contributions: go through a DMatrix
+    DMatrixHandle m = nullptr;
+    if (XGDMatrixCreateFromMat(x.data, x.rows, x.cols, NAN, &m) != 0)
+      return xgb_error(ErrorCode::kRuntime, "contributions");
+    const char* dm_config =
+        R"({"type":2,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false})";
+    const int rc = XGBoosterPredictFromDMatrix(impl_->h, m, dm_config, &shape, &dim, &result);
+    if (rc == 0) {
+      size_t n = 1;
+      for (bst_ulong i = 0; i < dim; ++i) n *= static_cast<size_t>(shape[i]);
+      out.assign(result, result + n);
+    }
+    XGDMatrixFree(m);
+    return rc == 0 ? Status{} : xgb_error(ErrorCode::kRuntime, "contributions");
+  }
+  if (XGBoosterPredictFromDense(impl_->h, array.c_str(), config.c_str(), nullptr, &shape, &dim,
+                                &result) != 0)
     return xgb_error(ErrorCode::kRuntime, "predict");
   size_t n = 1;
   for (bst_ulong i = 0; i < dim; ++i) n *= static_cast<size_t>(shape[i]);

@@ -55,10 +55,16 @@ class XgbModel {
   // Predicts rows x num_outputs() values into `out` (transformed: probabilities for
   // classification). nthread 1 lets callers run one predictor per worker thread.
   Status predict(DenseView x, std::vector<float>& out, int nthread = 1) const;
+  // Exact TreeSHAP contributions (XGBoost's pred_contribs): rows x groups x (features + 1)
+  // values, the last of each group being the bias; per row and group they sum to the margin.
+  Status contributions(DenseView x, std::vector<float>& out, int nthread = 1) const;
+  // Untransformed scores (log-odds for binary:logistic): rows x num_outputs().
+  Status predict_margin(DenseView x, std::vector<float>& out, int nthread = 1) const;
 
  private:
   struct Impl;
   explicit XgbModel(std::unique_ptr<Impl> impl);
+  Status predict_type(DenseView x, int type, std::vector<float>& out, int nthread) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -99,8 +99,9 @@ struct Event {
 Result<Event> append_event(Store& store, const std::string& name, Event event);
 Result<std::vector<Event>> read_events(Store& store, const std::string& name);
 
-// Run records: runs/<yyyy-mm-dd>/<run-id>.yaml, create-only. `yaml_text` must be a YAML
-// mapping (kInvalidInput otherwise); it is stored as given. Returns the key.
+// Run records: runs/<yyyy-mm-dd>/<id>.yaml, create-only. `yaml_text` must be a mlo/run/v1
+// record (see run_record.hpp, which also builds one from a typed header and a body);
+// kInvalidInput otherwise. It is stored as given under its id. Returns the key.
 Result<std::string> write_run_record(Store& store, const std::string& yaml_text);
 
 }  // namespace mlo

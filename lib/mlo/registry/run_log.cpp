@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "mlo/core/yaml_io.hpp"
+#include "mlo/registry/run_record.hpp"
 
 namespace mlo {
 namespace {
@@ -39,14 +40,11 @@ std::string scalar_or(const YAML::Node& map, const char* field, std::string fall
   return n && n.IsScalar() ? n.Scalar() : fallback;
 }
 
-// Drift records name the model as a scalar with a top-level version; score records nest both
-// under `model:`.
+// The header's model mapping; kInvalidInput for a record that is not mlo/run/v1.
 Result<std::pair<std::string, int64_t>> record_model(const YAML::Node& doc) {
+  if (scalar_or(doc, "schema") != kRunSchema)
+    return make_error(ErrorCode::kInvalidInput, std::string("not a ") + kRunSchema + " record");
   const YAML::Node model = doc["model"];
-  if (model && model.IsScalar()) {
-    const YAML::Node v = doc["version"];
-    return std::make_pair(model.Scalar(), v ? v.as<int64_t>() : int64_t{0});
-  }
   if (model && model.IsMap() && model["name"] && model["name"].IsScalar()) {
     const YAML::Node v = model["version"];
     return std::make_pair(model["name"].Scalar(), v ? v.as<int64_t>() : int64_t{0});
@@ -54,29 +52,21 @@ Result<std::pair<std::string, int64_t>> record_model(const YAML::Node& doc) {
   return make_error(ErrorCode::kInvalidInput, "no model name");
 }
 
-std::string normalise_kind(const std::string& kind) {
-  if (kind == "ScoreRun" || kind == "score") return "score";
-  if (kind == "DriftRun" || kind == "drift") return "drift";
-  return kind;
+void read_files(const YAML::Node& list, std::vector<RunInput>& out) {
+  if (!list || !list.IsSequence()) return;
+  for (const auto& f : list)
+    if (f.IsMap())
+      out.push_back({scalar_or(f, "path"), scalar_or(f, "digest"), scalar_or(f, "role")});
 }
 
-void read_inputs(const YAML::Node& doc, RunSummary& run) {
-  auto add = [&run](const YAML::Node& in) {
-    if (in.IsMap()) run.inputs.push_back({scalar_or(in, "path"), scalar_or(in, "digest")});
-  };
-  if (const YAML::Node list = doc["inputs"]; list && list.IsSequence())
-    for (const auto& in : list) add(in);
-  if (const YAML::Node one = doc["input"]; one) add(one);
-}
-
-void read_drift(const YAML::Node& doc, RunSummary& run) {
-  if (const YAML::Node v = doc["verdict"]; v && v.IsMap()) {
+void read_drift(const YAML::Node& body, RunSummary& run) {
+  if (const YAML::Node v = body["verdict"]; v && v.IsMap()) {
+    run.headline = scalar_or(v, "headline");
     run.drift = v["drift"] && v["drift"].as<bool>();
     run.quality_failed = v["data_quality_failed"] && v["data_quality_failed"].as<bool>();
     run.performance_degraded = v["performance_degraded"] && v["performance_degraded"].as<bool>();
-    run.exit_code = v["exit_code"] ? v["exit_code"].as<int>() : 0;
   }
-  if (const YAML::Node fs = doc["features"]; fs && fs.IsMap()) {
+  if (const YAML::Node fs = body["features"]; fs && fs.IsMap()) {
     for (const auto& kv : fs) {
       const YAML::Node f = kv.second;
       if (!f.IsMap()) throw YAML::Exception(YAML::Mark::null_mark(), "feature entry is not a map");
@@ -85,13 +75,13 @@ void read_drift(const YAML::Node& doc, RunSummary& run) {
                               f["drifted"] && f["drifted"].as<bool>()});
     }
   }
-  if (const YAML::Node ms = doc["metrics"]; ms && ms.IsMap())
+  if (const YAML::Node ms = body["metrics"]; ms && ms.IsMap())
     for (const auto& kv : ms)
       run.metrics.emplace_back(kv.first.as<std::string>(), kv.second.as<double>());
 }
 
-void read_score(const YAML::Node& doc, RunSummary& run) {
-  const YAML::Node rows = doc["rows"];
+void read_score(const YAML::Node& body, RunSummary& run) {
+  const YAML::Node rows = body["rows"];
   if (!rows || !rows.IsMap()) return;
   run.rows_in = rows["in"] ? rows["in"].as<uint64_t>() : 0;
   run.rows_out = rows["out"] ? rows["out"].as<uint64_t>() : 0;
@@ -104,14 +94,22 @@ Result<RunSummary> summarise(const std::string& key, const YAML::Node& doc,
   run.key = key;
   run.model = model.first;
   run.version = model.second;
-  run.run_id = scalar_or(doc, "run_id", key_stem(key));
-  run.kind = normalise_kind(scalar_or(doc, "kind"));
-  run.time = scalar_or(doc, "created", scalar_or(doc, "started"));
+  run.manifest_digest = scalar_or(doc["model"], "manifest_digest");
+  run.run_id = scalar_or(doc, "id", key_stem(key));
+  run.kind = scalar_or(doc, "kind");
+  run.time = scalar_or(doc, "started");
+  run.finished = scalar_or(doc, "finished");
   run.actor = scalar_or(doc, "actor");
-  if (run.time.empty()) return make_error(ErrorCode::kInvalidInput, "no created/started time");
-  read_inputs(doc, run);
-  if (run.kind == "drift") read_drift(doc, run);
-  if (run.kind == "score") read_score(doc, run);
+  run.exit_code = doc["exit_code"] ? doc["exit_code"].as<int>() : 0;
+  if (run.kind.empty()) return make_error(ErrorCode::kInvalidInput, "no kind");
+  if (run.time.empty()) return make_error(ErrorCode::kInvalidInput, "no started time");
+  read_files(doc["inputs"], run.inputs);
+  read_files(doc["outputs"], run.outputs);
+  const YAML::Node body = doc["body"];
+  if (body && body.IsMap()) {
+    if (run.kind == "drift") read_drift(body, run);
+    if (run.kind == "score") read_score(body, run);
+  }
   return run;
 }
 
@@ -132,9 +130,12 @@ bool keep(const RunSummary& run, const RunQuery& q) {
 
 Status check_query(const RunQuery& q) {
   if (q.model.empty()) return make_error(ErrorCode::kUsage, "runs: no model name");
-  if (!q.kind.empty() && q.kind != "drift" && q.kind != "score")
-    return make_error(ErrorCode::kUsage,
-                      "runs: --kind must be drift or score, not '" + q.kind + "'");
+  if (!q.kind.empty() && !std::all_of(q.kind.begin(), q.kind.end(), [](char c) {
+        return std::islower(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+      }))
+    return make_error(
+        ErrorCode::kUsage,
+        "runs: --kind must be a run kind such as drift or score, not '" + q.kind + "'");
   if (!q.feature.empty() && q.kind == "score")
     return make_error(ErrorCode::kUsage, "runs: --feature applies to drift runs, not --kind score");
   if (!q.since.empty() && !is_day(q.since))

@@ -1,7 +1,8 @@
-// Reading a model's run records (runs/<yyyy-mm-dd>/<run-id>.yaml) back for `mlo log --runs`:
-// one summary per drift or score run, oldest first, so a feature's drift can be followed
-// over time. Records are parsed with the hardened YAML loader; a record that cannot be read
-// or understood is skipped and named in `problems` (the caller decides how to report it).
+// Reading a model's run records (runs/<yyyy-mm-dd>/<id>.yaml, the mlo/run/v1 shape of
+// run_record.hpp) back for `mlo log --runs`: one summary per run of any kind, oldest first, so a
+// feature's drift can be followed over time. Records of another shape are problems. Records are
+// parsed with the hardened YAML loader; a record that cannot be read or understood is skipped and
+// named in `problems` (the caller decides how to report it).
 #pragma once
 
 #include <cstdint>
@@ -24,22 +25,27 @@ struct RunFeature {
 struct RunInput {
   std::string path;
   std::string digest;
+  std::string role;
 };
 
 struct RunSummary {
   std::string key;     // runs/<date>/<id>.yaml
   std::string run_id;  // the record's run_id field, else the key's file stem
-  std::string kind;    // "drift" | "score" | the record's own kind for others
-  std::string time;    // RFC 3339 (drift: created, score: started)
+  std::string kind;    // "drift" | "score" | "retrain" | … (the record's kind)
+  std::string time;    // RFC 3339, when the run started
+  std::string finished;
   std::string actor;
   std::string model;
   int64_t version = 0;
+  std::string manifest_digest;
   std::vector<RunInput> inputs;
+  std::vector<RunInput> outputs;
+  int exit_code = 0;
   // drift runs
+  std::string headline;  // the verdict line
   bool drift = false;
   bool quality_failed = false;
   bool performance_degraded = false;
-  int exit_code = 0;
   std::vector<RunFeature> features;                     // in record order
   std::vector<std::pair<std::string, double>> metrics;  // concept metrics, when labelled
   // score runs
@@ -50,7 +56,7 @@ struct RunSummary {
 
 struct RunQuery {
   std::string model;    // required: only this model's runs
-  std::string kind;     // "" = any, else "drift" or "score"
+  std::string kind;     // "" = any, else one kind ("drift", "score", "retrain", …)
   std::string feature;  // non-empty: drift runs recording this feature, features cut to it
   std::string since;    // "" or YYYY-MM-DD: runs on or after that UTC day
   size_t limit = 0;     // 0 = all, else the newest `limit` runs (still oldest first)

@@ -32,7 +32,8 @@ struct ScoreRunInfo {
   const ScoreSummary* summary = nullptr;
 };
 
-// YAML mapping text (kind: ScoreRun). Deterministic key order.
+// The mlo/run/v1 record text (kind: score, see registry/run_record.hpp); "" only for an unsafe
+// run id, which write_run_record refuses.
 std::string score_run_record_yaml(const ScoreRunInfo& info);
 
 }  // namespace mlo

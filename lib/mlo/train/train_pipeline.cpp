@@ -10,6 +10,8 @@
 #include "mlo/core/version.hpp"
 #include "mlo/data/table.hpp"
 #include "mlo/drift/baseline.hpp"
+#include "mlo/drift/prediction.hpp"
+#include "mlo/drift/profile.hpp"
 #include "mlo/metrics/metrics.hpp"
 #include "mlo/model/xgboost_model.hpp"
 #include "mlo/train/dataset.hpp"
@@ -146,6 +148,17 @@ Result<TrainOutcome> train_recipe(const Recipe& recipe, const TrainInputs& in,
   art["preprocess"] = ArtifactInput{"application/yaml", spec.to_yaml(), std::nullopt};
   art["baseline"] = ArtifactInput{drift::kProfileMediaType, std::move(baseline), std::nullopt};
   art["recipe"] = ArtifactInput{"application/yaml", recipe.text, std::nullopt};
+  // Monitoring baseline from the eval data: prediction drift, CBPE calibration, mean |SHAP|.
+  std::vector<float> shap;
+  MLO_TRY(model->contributions({ev.data, std::min(ev.rows, drift::kImportanceRows), ev.cols}, shap,
+                               in.threads));
+  std::vector<std::string> names;
+  for (const auto& f : spec.features) names.push_back(f.name);
+  art["monitoring"] = ArtifactInput{
+      "application/json",
+      drift::monitoring_baseline(recipe.task, eval.y, pred, std::max(1, num_class), names, shap)
+          .to_json(),
+      std::nullopt};
   return out;
 }
 

@@ -183,10 +183,13 @@ TEST_CASE("append_event links to the previous event's bytes") {
 
 TEST_CASE("run records are written create-only under runs/<date>/") {
   auto store = fresh_store();
-  auto key = write_run_record(*store, "kind: ScoreRun\nrows: 10\n");
+  const std::string text =
+      "schema: mlo/run/v1\nkind: score\nid: abc-1\nmodel: {name: m}\nstarted: x\n";
+  auto key = write_run_record(*store, text);
   REQUIRE(key.ok());
   CHECK(key->rfind("runs/", 0) == 0);
-  CHECK(*store->get(*key) == "kind: ScoreRun\nrows: 10\n");
+  CHECK(*store->get(*key) == text);
+  CHECK(write_run_record(*store, text).error().code == ErrorCode::kConflict);
   auto bad = write_run_record(*store, "- not a map\n");
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().code == ErrorCode::kInvalidInput);

@@ -5,6 +5,7 @@
 
 #include "mlo/registry/registry.hpp"
 #include "mlo/registry/run_log.hpp"
+#include "mlo/registry/run_record.hpp"
 
 using namespace mlo;
 
@@ -20,20 +21,25 @@ std::unique_ptr<Store> fresh_store() {
 
 std::string drift_yaml(const std::string& model, const std::string& created, double distance,
                        bool drifted) {
-  return "kind: drift\nmodel: " + model + "\nversion: 2\ncreated: " + created +
-         "\nactor: t\ninputs:\n  - path: cur.csv\n    digest: sha256:ab\nverdict:\n  drift: " +
-         (drifted ? "true" : "false") + "\n  data_quality_failed: false\n" +
-         "  performance_degraded: false\n  exit_code: " + (drifted ? "8" : "0") +
-         "\nfeatures:\n  distance:\n    method: psi\n    value: " + std::to_string(distance) +
-         "\n    drifted: " + (drifted ? "true" : "false") +
-         "\n  origin:\n    method: chi2\n    value: 0.01\n    drifted: false\n";
+  return "schema: mlo/run/v1\nkind: drift\nid: r" + std::to_string(++g_counter) +
+         "\nstarted: " + created + "\nfinished: " + created +
+         "\nactor: t\nexit_code: " + (drifted ? "8" : "0") + "\nmodel: {ref: " + model +
+         ", name: " + model + ", version: 2, manifest_digest: sha256:ef}\n" +
+         "inputs:\n  - {role: current, path: /data/cur.csv, digest: sha256:ab}\noutputs: []\n" +
+         "body:\n  verdict:\n    headline: h\n    drift: " + (drifted ? "true" : "false") +
+         "\n    data_quality_failed: false\n    performance_degraded: false\n" +
+         "  features:\n    distance:\n      method: psi\n      value: " + std::to_string(distance) +
+         "\n      drifted: " + (drifted ? "true" : "false") +
+         "\n    origin:\n      method: chi2\n      value: 0.01\n      drifted: false\n";
 }
 
 std::string score_yaml(const std::string& model, const std::string& started) {
-  return "apiVersion: mlo/v1\nkind: ScoreRun\nrun_id: 20261122T120000Z-0000abcd\nstarted: " +
-         started + "\nactor: t\nmodel:\n  ref: " + model + "\n  name: " + model +
-         "\n  version: 1\ninput:\n  path: in.csv\n  digest: sha256:cd\n" +
-         "rows:\n  in: 100\n  out: 98\n  skipped: 2\n";
+  return "schema: mlo/run/v1\nkind: score\nid: 20261122T120000Z-0000abcd\nstarted: " + started +
+         "\nfinished: " + started + "\nactor: t\nexit_code: 0\nmodel:\n  ref: " + model +
+         "\n  name: " + model + "\n  version: 1\n  manifest_digest: sha256:ef\n" +
+         "inputs:\n  - {role: input, path: in.csv, digest: sha256:cd}\n" +
+         "outputs:\n  - {role: output, path: out.csv}\n" +
+         "body:\n  rows:\n    in: 100\n    out: 98\n    skipped: 2\n";
 }
 
 void put(Store& store, const std::string& key, const std::string& text) {
@@ -56,7 +62,8 @@ TEST_CASE("run log lists one model's runs oldest first with their kinds") {
   CHECK(log->problems.empty());
   REQUIRE(log->runs.size() == 3);
   CHECK(log->runs[0].key == "runs/2026-11-21/b.yaml");
-  CHECK(log->runs[0].run_id == "b");
+  CHECK(log->runs[0].run_id.rfind("r", 0) == 0);
+  CHECK(log->runs[0].manifest_digest == "sha256:ef");
   CHECK(log->runs[0].kind == "drift");
   CHECK_FALSE(log->runs[0].drift);
   CHECK(log->runs[1].key == "runs/2026-11-22/a.yaml");
@@ -122,26 +129,32 @@ TEST_CASE("run log filters by kind, feature, since and limit") {
 TEST_CASE("run log skips corrupt records and reports them as problems") {
   auto store = fresh_store();
   put(*store, "runs/2026-11-22/good.yaml", drift_yaml("m", "2026-11-22T12:00:00Z", 0.1, false));
-  put(*store, "runs/2026-11-22/syntax.yaml", "kind: drift\nmodel: [m\n");
-  put(*store, "runs/2026-11-22/dup.yaml", "kind: drift\nmodel: m\nmodel: m\n");
+  const std::string head = "schema: mlo/run/v1\nkind: drift\n";
+  put(*store, "runs/2026-11-22/syntax.yaml", head + "model: [m\n");
+  put(*store, "runs/2026-11-22/dup.yaml", head + "model: {name: m}\nmodel: {name: m}\n");
   put(*store, "runs/2026-11-22/list.yaml", "- 1\n- 2\n");
-  put(*store, "runs/2026-11-22/nomodel.yaml", "kind: drift\ncreated: x\n");
+  // The pre-v1 drift shape is not read any more.
+  put(*store, "runs/2026-11-22/old.yaml",
+      "kind: drift\nmodel: m\nversion: 1\ncreated: 2026-11-22T13:00:00Z\n");
+  put(*store, "runs/2026-11-22/nomodel.yaml", head + "started: x\n");
   put(*store, "runs/2026-11-22/badtype.yaml",
-      "kind: drift\nmodel: m\nversion: 1\ncreated: 2026-11-22T13:00:00Z\n"
-      "features:\n  distance:\n    method: psi\n    value: high\n    drifted: false\n");
+      head +
+          "model: {name: m, version: 1}\nstarted: 2026-11-22T13:00:00Z\n"
+          "body:\n  features:\n    distance:\n      method: psi\n      value: high\n");
   // Another model's malformed record is not this model's problem.
   put(*store, "runs/2026-11-22/other.yaml",
-      "kind: drift\nmodel: other\nversion: 1\ncreated: 2026-11-22T13:00:00Z\n"
-      "verdict: {drift: maybe}\n");
+      head +
+          "model: {name: other, version: 1}\nstarted: 2026-11-22T13:00:00Z\n"
+          "body:\n  verdict: {drift: maybe}\n");
 
   auto log = read_run_log(*store, {"m", "", "", "", 0});
   REQUIRE(log.ok());
   REQUIRE(log->runs.size() == 1);
-  CHECK(log->runs[0].run_id == "good");
-  REQUIRE(log->problems.size() == 5);
+  CHECK(log->runs[0].key == "runs/2026-11-22/good.yaml");
+  REQUIRE(log->problems.size() == 6);
   std::string all;
   for (const auto& p : log->problems) all += p + "\n";
-  for (const char* key : {"syntax", "dup", "list", "nomodel", "badtype"})
+  for (const char* key : {"syntax", "dup", "list", "nomodel", "badtype", "old"})
     CHECK(all.find(std::string("runs/2026-11-22/") + key + ".yaml: ") != std::string::npos);
   CHECK(all.find("duplicate key") != std::string::npos);
   CHECK(all.find("other.yaml") == std::string::npos);
@@ -149,7 +162,7 @@ TEST_CASE("run log skips corrupt records and reports them as problems") {
 
 TEST_CASE("run log rejects bad queries") {
   auto store = fresh_store();
-  for (RunQuery q : {RunQuery{"m", "retrain", "", "", 0}, RunQuery{"m", "", "", "2026-13-01", 0},
+  for (RunQuery q : {RunQuery{"m", "Drift!", "", "", 0}, RunQuery{"m", "", "", "2026-13-01", 0},
                      RunQuery{"m", "", "", "yesterday", 0}, RunQuery{"", "", "", "", 0},
                      RunQuery{"m", "score", "distance", "", 0}}) {
     auto log = read_run_log(*store, q);
@@ -170,4 +183,49 @@ TEST_CASE("run log reads what write_run_record wrote") {
   REQUIRE(log->runs.size() == 1);
   CHECK(log->runs[0].key == *key);
   CHECK(log->runs[0].features[0].drifted);
+}
+
+TEST_CASE("typed run records: one header for every kind, a body per kind") {
+  auto store = fresh_store();
+  RunHeader h;
+  h.kind = "retrain";
+  h.started = "2026-11-22T12:00:00Z";
+  h.exit_code = 0;
+  h.model = {"m@champion", "m", 3, "sha256:ab"};
+  h.inputs.push_back({"data", "/data/new.csv", "sha256:cd", 42});
+  h.outputs.push_back({"version", "m:4", "", 0});
+  YAML::Node body;
+  body["parent"] = 3;
+  body["metrics"]["auc"] = 0.75;
+  auto key = write_run_record(*store, h, body);
+  REQUIRE(key.ok());
+  auto text = store->get(*key);
+  REQUIRE(text.ok());
+  auto run = parse_run_record(*key, *text);
+  REQUIRE(run.ok());
+  CHECK(run->kind == "retrain");
+  CHECK(run->model == "m");
+  CHECK(run->version == 3);
+  CHECK(run->manifest_digest == "sha256:ab");
+  CHECK(run->time == "2026-11-22T12:00:00Z");
+  CHECK_FALSE(run->finished.empty());
+  CHECK_FALSE(run->actor.empty());
+  REQUIRE(run->inputs.size() == 1);
+  CHECK(run->inputs[0].role == "data");
+  REQUIRE(run->outputs.size() == 1);
+  CHECK(run->outputs[0].path == "m:4");
+  CHECK(text->find("body:") != std::string::npos);
+  CHECK(text->find("parent: 3") != std::string::npos);
+  auto listed = read_run_log(*store, {"m", "retrain", "", "", 0});
+  REQUIRE(listed.ok());
+  CHECK(listed->runs.size() == 1);
+
+  RunHeader bad = h;
+  bad.kind = "../x";
+  CHECK(write_run_record(*store, bad, body).error().code == ErrorCode::kInvalidInput);
+  RunHeader list_body = h;
+  CHECK_FALSE(write_run_record(*store, list_body, YAML::Load("[1, 2]")).ok());
+  // The text form accepts only a mlo/run/v1 record.
+  CHECK(write_run_record(*store, std::string("kind: drift\nmodel: m\n")).error().code ==
+        ErrorCode::kInvalidInput);
 }

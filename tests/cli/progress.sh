@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Progress lines: on a pseudo-terminal (`script`) drift and score-batch draw a line with a
+# percentage, rows/s, MB/s and an ETA; through a pipe, or with CI set, they draw nothing.
+source "$(dirname "$0")/common.sh"
+command -v script >/dev/null || { [ "${CI:-}" = true ] && fail "script(1) is missing"; skip "needs script(1) from util-linux"; }
+"$SYSTEM_PYTHON" -c "import pandas" 2>/dev/null || skip "needs /usr/bin/python3 with pandas"
+
+gen_data --rows 20000 --seed 1 --out train.csv
+gen_data --rows 60000 --seed 2 --out batch.csv
+write_flights_recipe recipe.yaml flights "{max_depth: 3, eta: 0.3, num_boost_round: 10, seed: 1}"
+mlo init >/dev/null
+expect_rc 0 "train" mlo train --config recipe.yaml --data train.csv
+
+on_tty() { env -u CI script -qefc "$*" /dev/null; }
+TESTS_RUN=$((TESTS_RUN + 1))
+on_tty "'$MLO' drift flights --current batch.csv --chunk-rows 2000 --no-record >/dev/null" > tty.log 2>&1 || true
+grep -aq 'drift: [0-9]*% · ETA [0-9]*:[0-9][0-9] · [0-9]* rows · .* rows/s · .* MB/s' tty.log \
+  || fail "no drift progress line with a percentage and ETA on a terminal: $(tr '\r' '\n' < tty.log | head -n 5)"
+pass "drift draws a progress line on a terminal"
+TESTS_RUN=$((TESTS_RUN + 1))
+on_tty "'$MLO' score-batch flights --input batch.csv --output scored.csv >/dev/null" > tty2.log 2>&1 || true
+grep -aq 'scoring: [0-9]*% · ' tty2.log || fail "no score-batch progress line: $(tr '\r' '\n' < tty2.log | head -n 5)"
+pass "score-batch draws a progress line on a terminal"
+
+expect_rc 0 "drift through a pipe" mlo drift flights --current batch.csv --chunk-rows 2000 --no-record
+case "$ERR" in *"%"*|*"ETA"*) fail "progress drawn into a pipe: $ERR" ;; esac
+pass "no progress into a pipe"
+TESTS_RUN=$((TESTS_RUN + 1))
+CI=true script -qefc "'$MLO' drift flights --current batch.csv --chunk-rows 2000 --no-record >/dev/null" /dev/null > ci.log 2>&1 || true
+if grep -aq 'ETA' ci.log; then fail "progress drawn with CI set"; fi
+pass "no progress with CI set"
+finish

@@ -377,12 +377,13 @@ Result<int> run_drift(const Context& ctx, const DriftOptions& o) {
     print_summary_table(report);
   const int code = report["verdict"]["exit_code"].get<int>();
   const std::string verdict =
-      code == 0 ? "no drift"
-                : "finding (exit 8): " +
-                      std::to_string(report["verdict"]["drifted_features"].get<int>()) +
-                      " drifted feature(s)" +
-                      (drift.quality_failed ? ", data-quality limits exceeded" : "") +
-                      (concept_result && concept_result->degraded ? ", model quality degraded" : "");
+      code == 0
+          ? "no drift"
+          : "finding (exit 8): " +
+                std::to_string(report["verdict"]["drifted_features"].get<int>()) +
+                " drifted feature(s)" +
+                (drift.quality_failed ? ", data-quality limits exceeded" : "") +
+                (concept_result && concept_result->degraded ? ", model quality degraded" : "");
   info("drift: " + verdict);
   if (code != 0)
     notify_event(ctx, {notify::kDrift, mv.name, mv.version,

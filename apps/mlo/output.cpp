@@ -8,10 +8,14 @@ namespace mlo::cli {
 namespace {
 bool g_quiet = false;
 std::string g_json_kind;
-}
+}  // namespace
 
-void set_quiet(bool quiet) { g_quiet = quiet; }
-void set_json_kind(const std::string& kind) { g_json_kind = kind; }
+void set_quiet(bool quiet) {
+  g_quiet = quiet;
+}
+void set_json_kind(const std::string& kind) {
+  g_json_kind = kind;
+}
 
 void print_json(const nlohmann::json& doc) {
   if (doc.is_object() && !g_json_kind.empty() && !doc.contains("schema")) {

@@ -203,8 +203,8 @@ Result<RegisterRequest> build_request(const RegisterOptions& o) {
       if (embedded->empty())
         mv.features.push_back({"f" + std::to_string(i), "numeric"});
       else
-        mv.features.push_back({(*embedded)[i].name,
-                               (*embedded)[i].categorical ? "categorical" : "numeric"});
+        mv.features.push_back(
+            {(*embedded)[i].name, (*embedded)[i].categorical ? "categorical" : "numeric"});
     }
   }
   const std::string media =
@@ -312,7 +312,9 @@ void setup_register(CLI::App& app, Context& ctx) {
       print_result(ctx, *result, o->dry_run);
       if (!result->event_warning.empty()) return event_failure(*result);
       if (!result->existed && !o->dry_run)
-        notify_event(ctx, {notify::kRegistered, result->manifest.name, result->manifest.version,
+        notify_event(ctx, {notify::kRegistered,
+                           result->manifest.name,
+                           result->manifest.version,
                            fmt::format("mlo: registered {}:{}", result->manifest.name,
                                        result->manifest.version),
                            {{"manifest_digest", result->manifest_digest}},

@@ -167,7 +167,8 @@ int run(int argc, char** argv) {
   app.add_flag("-q,--quiet", ctx.global.quiet, "Only errors on stderr");
   app.add_flag("-v,--verbose", ctx.global.verbose, "More detail on stderr");
   app.add_flag("--no-progress", ctx.global.no_progress, "Never draw progress bars");
-  app.add_option("--notify", ctx.global.notify, "Webhook URL for events (or MLO_NOTIFY_URL, .mlo.yaml notify:)");
+  app.add_option("--notify", ctx.global.notify,
+                 "Webhook URL for events (or MLO_NOTIFY_URL, .mlo.yaml notify:)");
 
   for (const auto& entry : kCommands) {
     CLI::App* sub = app.add_subcommand(entry.name, entry.summary);

@@ -8,7 +8,7 @@ namespace mlo::cli {
 namespace {
 bool g_quiet = false;
 std::string g_json_kind;
-}
+}  // namespace
 
 void set_quiet(bool quiet) {
   g_quiet = quiet;

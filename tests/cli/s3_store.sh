@@ -66,7 +66,7 @@ expect_rc 8 "drift against the stored baseline" mlo drift trained --current shif
 expect_rc 0 "verify everything" mlo verify
 
 # A blob overwritten behind mlo's back is an integrity failure (exit 6).
-key=$("$MLO" show flights:1 --json | json_get 'd["artifacts"]["model"]["digest"]' | sed 's/sha256://')
+key=$("$MLO" show flights:1 --json | json_get 'd["manifest"]["artifacts"]["model"]["digest"]' | sed 's/sha256://')
 [ -n "$key" ] || fail "no model digest in show --json"
 code=$(s3curl PUT "$BUCKET/$PREFIX/objects/sha256/${key:0:2}/${key:2}" --data-binary "tampered")
 assert_eq "$code" 200 "tamper with a blob"

@@ -136,8 +136,8 @@ TEST_CASE("local store: reads never follow a symlink inside the store (kIntegrit
   fs::create_symlink(f.files / "outside.yaml", blob_path);
   fs::create_directories(f.root + "/models/evil");
   fs::create_directory_symlink(f.files / "outside-dir", f.root + "/models/evil/versions");
-  for (const std::string key : {"models/m/versions/2.yaml", blob_key(blob->digest),
-                                "models/evil/versions/1.yaml"}) {
+  for (const std::string& key : std::vector<std::string>{
+           "models/m/versions/2.yaml", blob_key(blob->digest), "models/evil/versions/1.yaml"}) {
     INFO(key);
     CHECK(f.store.get(key).error().code == ErrorCode::kIntegrity);
     CHECK(f.store.head(key).error().code == ErrorCode::kIntegrity);

@@ -1,4 +1,4 @@
-// S3-only behaviour against the test server (unit_store_s3, tag [s3]): multipart blobs, list
+// S3-only behaviour against the test server (built into unit_store_s3 only, tag [s3]): multipart blobs, list
 // pagination, skipping present blobs, and no secret in any error.
 #include <catch2/catch.hpp>
 #include <cstdlib>

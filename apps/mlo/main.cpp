@@ -72,7 +72,7 @@ constexpr CommandEntry kCommands[] = {
     {"preprocess", "Write a preprocess spec for a model trained elsewhere", setup_preprocess},
     {"config", "Show the effective settings and where each came from", setup_config},
     {"version", "Print mlo, XGBoost and library versions", setup_version},
-    {"help", "Help topics (exit-codes)", setup_help},
+    {"help", "Help on a command, or a topic (exit-codes)", setup_help},
 };
 
 // SIGINT/SIGTERM: remove every temp file this process created (outputs and the store stay as
@@ -136,20 +136,28 @@ std::optional<int> reject_unknown_command(int argc, char** argv) {
   return static_cast<int>(ErrorCode::kUsage);
 }
 
-// For "The following arguments were not expected: --thread": the closest flag of the command.
-std::string flag_hint(const CLI::App& app) {
+// For "The following arguments were not expected: --thread": the closest flag of the command
+// to the first unknown --flag on the command line ("" when there is none).
+std::string flag_hint(CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> flags;
   std::vector<const CLI::App*> apps{&app};
-  for (const CLI::App* sub : app.get_subcommands()) apps.push_back(sub);
-  for (auto it = apps.rbegin(); it != apps.rend(); ++it) {
-    std::vector<std::string> flags;
-    for (const CLI::App* a : {*it, &app})
-      for (const CLI::Option* opt : a->get_options())
-        for (const auto& name : opt->get_lnames()) flags.push_back("--" + name);
-    for (const std::string& extra : (*it)->remaining()) {
-      if (extra.rfind("--", 0) != 0) continue;
-      std::string guess = closest_name(extra.substr(0, extra.find('=')), flags);
-      if (!guess.empty()) return "did you mean '" + guess + "'?";
+  const std::string word = command_word(argc, argv);
+  if (!word.empty()) {
+    try {
+      apps.push_back(app.get_subcommand(word));
+    } catch (const CLI::OptionNotFound&) {
     }
+  }
+  for (const CLI::App* a : apps)
+    for (const CLI::Option* opt : a->get_options())
+      for (const auto& name : opt->get_lnames()) flags.push_back("--" + name);
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.rfind("--", 0) != 0 || arg == "--") continue;
+    const std::string name = arg.substr(0, arg.find('='));
+    if (std::find(flags.begin(), flags.end(), name) != flags.end()) continue;
+    const std::string guess = closest_name(name, flags);
+    if (!guess.empty()) return "did you mean '" + guess + "'?";
   }
   return "";
 }
@@ -185,7 +193,7 @@ int run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "mlo: error: " << escape_text(e.what()) << "\n";
-    const std::string guess = flag_hint(app);
+    const std::string guess = flag_hint(app, argc, argv);
     std::cerr << "hint: " << (guess.empty() ? "run 'mlo --help' or 'mlo <command> --help'" : guess)
               << "\n";
     return static_cast<int>(ErrorCode::kUsage);

@@ -2,7 +2,7 @@
 # Issue 12/17, the command line: usage errors exit 2 everywhere (threads capped at 1..4 x cores,
 # holdout, shard, exclusive flags), missing inputs exit 4, help/--version/unknown commands.
 . "$(dirname "$0")/common.sh"
-. "$(dirname "$0")/hardening_common.sh"
+. "$MLO_SOURCE_DIR/tests/cli/hardening_common.sh"
 
 cores=$(nproc)
 for threads in 0 -1 $((4 * cores + 1)) 99999999999; do

@@ -5,7 +5,7 @@
 # RFC 8259. Each failure: exit 3, one line naming the file (and line), the old output
 # byte-identical, no temp file.
 . "$(dirname "$0")/common.sh"
-. "$(dirname "$0")/hardening_common.sh"
+. "$MLO_SOURCE_DIR/tests/cli/hardening_common.sh"
 
 expect_rc 0 "reference output" mlo score-batch tiny -i data.csv -o out.csv --columns id
 
@@ -40,7 +40,7 @@ cmp -s multi.csv out.csv || fail "multi-member gzip scores differ"
 for mode in fail skip; do
   unchanged_after 3 "unterminated quote, --on-bad-row $mode" out.csv \
     mlo score-batch tiny -i quote.csv -o out.csv --columns id --on-bad-row "$mode"
-  assert_contains "$ERR" "quote.csv: line 52: quoted field opened here is never closed"
+  assert_contains "$ERR" "quote.csv: line 51: quoted field opened here is never closed"
 done
 
 # JSON Lines: strict numbers and strings.

@@ -3,7 +3,7 @@
 # ~1 MB gzip file) and YAML alias bombs (a 10 MB string aliased 900 times; billion laughs) are
 # each rejected with exit 3 in under 60 s and under 512 MB peak RSS (GNU time -v).
 . "$(dirname "$0")/common.sh"
-. "$(dirname "$0")/hardening_common.sh"
+. "$MLO_SOURCE_DIR/tests/cli/hardening_common.sh"
 [ -x /usr/bin/time ] || skip "needs GNU time (apt-get install time)"
 
 # bounded CODE DESCRIPTION CMD...: exit CODE, peak RSS < 512 MB, wall time < 60 s.

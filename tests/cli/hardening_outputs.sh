@@ -4,7 +4,7 @@
 # symlink's target is replaced and the link kept; -o equal to the input is refused (exit 2);
 # .lz4 compresses; a failed run leaves a pre-existing output byte-identical with no temp file.
 . "$(dirname "$0")/common.sh"
-. "$(dirname "$0")/hardening_common.sh"
+. "$MLO_SOURCE_DIR/tests/cli/hardening_common.sh"
 
 expect_rc 0 "score to a new file" mlo score-batch tiny -i data.csv -o ref.csv --columns id
 rows=$(wc -l <ref.csv)

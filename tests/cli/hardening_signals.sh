@@ -4,7 +4,7 @@
 # at a given durable-write step (MLO_TEST_CRASH_AT + MLO_TEST_CRASH_SIGNAL, see
 # lib/mlo/core/crash_point.hpp), and once for real with kill(1) while mlo waits on a FIFO.
 . "$(dirname "$0")/common.sh"
-. "$(dirname "$0")/hardening_common.sh"
+. "$MLO_SOURCE_DIR/tests/cli/hardening_common.sh"
 
 expect_rc 0 "reference output" mlo score-batch tiny -i data.csv -o out.csv --columns id
 make_tiny_model m2.json 4
@@ -25,7 +25,7 @@ for sig in INT:130 TERM:143; do
     pass "score-batch SIG$name at durable step $n: exit $code, output and temps clean"
   done
   for n in 1 2 3 4 5 6 7 8; do
-    MLO_TEST_CRASH_AT=$n MLO_TEST_CRASH_SIGNAL=$name run "$MLO" register sig$name --model m2.json
+    MLO_TEST_CRASH_AT=$n MLO_TEST_CRASH_SIGNAL=$name run "$MLO" register "sig-${name,,}" --model m2.json
     [ "$RC" = 0 ] && break
     TESTS_RUN=$((TESTS_RUN + 1))
     assert_eq "$RC" "$code" "register SIG$name at step $n: exit"

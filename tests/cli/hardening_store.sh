@@ -3,7 +3,7 @@
 # mlo-store.yaml is exit 3 for every command, before anything is read or written: the store and
 # every output stay byte-identical.
 . "$(dirname "$0")/common.sh"
-. "$(dirname "$0")/hardening_common.sh"
+. "$MLO_SOURCE_DIR/tests/cli/hardening_common.sh"
 
 expect_rc 0 "reference output" mlo score-batch tiny -i data.csv -o out.csv --columns id
 good=$(cat "$STORE/mlo-store.yaml")

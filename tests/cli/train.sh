@@ -78,9 +78,9 @@ expect_error 3 "missing feature column" mlo train --config bad-col.yaml --data t
 assert_contains "$ERR" "gate"
 printf 'name: x\ntask: [binary\n' > bad.yaml
 expect_error 3 "bad YAML" mlo train --config bad.yaml --data train.csv
-expect_error 3 "holdout out of range" mlo train --config recipe.yaml --data train.csv --holdout 1.5
+expect_error 2 "holdout out of range (usage error, issue 12)" mlo train --config recipe.yaml --data train.csv --holdout 1.5
 assert_contains "$ERR" "holdout"
-expect_error 3 "holdout zero" mlo train --config recipe.yaml --data train.csv --holdout 0
+expect_error 2 "holdout zero" mlo train --config recipe.yaml --data train.csv --holdout 0
 sed 's/max_depth: 6/max_depth: deep/' recipe.yaml > bad-param.yaml
 expect_error 3 "bad XGBoost parameter" mlo train --config bad-param.yaml --data train.csv
 sed 's/^task: binary/task: binary\ncolour: red/' recipe.yaml > bad-field.yaml

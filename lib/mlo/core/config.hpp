@@ -1,5 +1,6 @@
 // Settings resolution (DESIGN.md section 4), last wins:
-//   defaults -> .mlo.yaml found walking up from the working directory -> MLO_* environment -> flags.
+//   defaults -> .mlo.yaml found walking up from the working directory -> MLO_* environment ->
+//   flags.
 #pragma once
 
 #include <optional>

@@ -41,7 +41,8 @@ int inherited_descriptor(const std::string& path) {
 }
 
 Error path_error(const std::string& path, int err) {
-  const ErrorCode code = err == ENOENT || err == ENOTDIR ? ErrorCode::kNotFound : ErrorCode::kRuntime;
+  const ErrorCode code =
+      err == ENOENT || err == ENOTDIR ? ErrorCode::kNotFound : ErrorCode::kRuntime;
   return make_error(code, path + ": " + std::strerror(err));
 }
 
@@ -56,7 +57,8 @@ Result<OutputTarget> resolve_output_target(const std::string& path) {
   for (int hop = 0; hop <= kMaxSymlinkHops; ++hop) {
     if (int fd = inherited_descriptor(cur); fd >= 0) {
       if (::fcntl(fd, F_GETFD) < 0)
-        return make_error(ErrorCode::kNotFound, path + ": descriptor " + std::to_string(fd) + " is not open");
+        return make_error(ErrorCode::kNotFound,
+                          path + ": descriptor " + std::to_string(fd) + " is not open");
       target.kind = OutputKind::kStream;
       target.inherited_fd = fd;
       target.resolved = cur;
@@ -86,7 +88,8 @@ Result<OutputTarget> resolve_output_target(const std::string& path) {
 }
 
 bool same_existing_file(const std::string& a, const std::string& b) {
-  struct stat sa {}, sb {};
+  struct stat sa {
+  }, sb{};
   if (::stat(a.c_str(), &sa) != 0 || ::stat(b.c_str(), &sb) != 0) return false;
   return S_ISREG(sa.st_mode) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
@@ -126,14 +129,18 @@ OutputFile& OutputFile::operator=(OutputFile&& other) noexcept {
   return *this;
 }
 
-OutputFile::~OutputFile() { close_stream(); }
+OutputFile::~OutputFile() {
+  close_stream();
+}
 
 void OutputFile::close_stream() {
   if (stream_fd_ >= 0) ::close(stream_fd_);
   stream_fd_ = -1;
 }
 
-int OutputFile::fd() const { return file_ ? file_->fd() : stream_fd_; }
+int OutputFile::fd() const {
+  return file_ ? file_->fd() : stream_fd_;
+}
 
 Status OutputFile::write(const void* data, size_t size) {
   if (file_) return file_->write(data, size);

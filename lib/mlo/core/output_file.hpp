@@ -45,8 +45,8 @@ enum class OutputKind {
 };
 
 struct OutputTarget {
-  std::string path;       // as given
-  std::string resolved;   // kReplace: the file that will be replaced (symlinks followed)
+  std::string path;      // as given
+  std::string resolved;  // kReplace: the file that will be replaced (symlinks followed)
   OutputKind kind = OutputKind::kReplace;
   int inherited_fd = -1;  // kStream through /dev/fd/N, /dev/stdout, ...: N
 };

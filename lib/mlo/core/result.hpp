@@ -27,12 +27,14 @@ struct Error {
   int exit_code() const { return static_cast<int>(code); }
 };
 
-inline Error make_error(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+inline Error make_error(ErrorCode code, std::string message) {
+  return Error{code, std::move(message)};
+}
 
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : state_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return state_.index() == 0; }
@@ -70,16 +72,17 @@ class [[nodiscard]] Result<void> {
 using Status = Result<void>;
 
 // Propagate an error from an expression returning Result<...>.
-#define MLO_TRY(expr)                             \
-  do {                                            \
-    auto&& mlo_try_result_ = (expr);              \
+#define MLO_TRY(expr)                                          \
+  do {                                                         \
+    auto&& mlo_try_result_ = (expr);                           \
     if (!mlo_try_result_.ok()) return mlo_try_result_.error(); \
   } while (0)
 
 // Bind the value of a Result<T> to `lhs`, or return its error.
 #define MLO_CONCAT_INNER_(a, b) a##b
 #define MLO_CONCAT_(a, b) MLO_CONCAT_INNER_(a, b)
-#define MLO_ASSIGN_OR_RETURN(lhs, expr) MLO_ASSIGN_OR_RETURN_IMPL_(MLO_CONCAT_(mlo_r_, __LINE__), lhs, expr)
+#define MLO_ASSIGN_OR_RETURN(lhs, expr) \
+  MLO_ASSIGN_OR_RETURN_IMPL_(MLO_CONCAT_(mlo_r_, __LINE__), lhs, expr)
 #define MLO_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                               \
   if (!tmp.ok()) return tmp.error();               \

@@ -1,12 +1,12 @@
 #include "mlo/data/input.hpp"
 
 #include <archive.h>
-#include <zlib.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <zlib.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <optional>
 #include <vector>
@@ -142,8 +142,10 @@ struct InputStream::Impl {
         return {};
       }
     }
-    if (z.avail_in >= 1 && z.next_in[0] != 0x1f) return corrupt("trailing garbage after the last member");
-    if (z.avail_in >= 2 && z.next_in[1] != 0x8b) return corrupt("trailing garbage after the last member");
+    if (z.avail_in >= 1 && z.next_in[0] != 0x1f)
+      return corrupt("trailing garbage after the last member");
+    if (z.avail_in >= 2 && z.next_in[1] != 0x8b)
+      return corrupt("trailing garbage after the last member");
     inflateReset(&z);
     return {};
   }

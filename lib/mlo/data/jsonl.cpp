@@ -98,7 +98,8 @@ bool read_string(Cursor& c, std::string& scratch, std::string_view& out) {
     if (static_cast<unsigned char>(ch) < 0x20) return c.fail("control character in a string");
     if (static_cast<unsigned char>(ch) >= 0x80) {
       const size_t at = static_cast<size_t>(c.p - 1 - start);
-      const size_t n = utf8_sequence_length(std::string_view(start, static_cast<size_t>(c.end - start)), at);
+      const size_t n =
+          utf8_sequence_length(std::string_view(start, static_cast<size_t>(c.end - start)), at);
       if (n == 0) return c.fail("invalid UTF-8 in a string");
       scratch.append(c.p - 1, n);
       c.p += n - 1;
@@ -160,7 +161,9 @@ bool read_string(Cursor& c, std::string& scratch, std::string_view& out) {
   return true;
 }
 
-bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
+bool is_digit(char ch) {
+  return ch >= '0' && ch <= '9';
+}
 
 // An RFC 8259 number at c.p: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, finite as a double
 // (1e999 would silently become inf). Leading zeros, ".5", "+1", "1." and "NaN" are rejected.

@@ -29,7 +29,8 @@ Result<double> read_number(const YAML::Node& node, const std::string& where) {
     if (used == text.size()) return v;
   } catch (const std::exception&) {
   }
-  return make_error(ErrorCode::kInvalidInput, where + ": " + quote_value(text) + " is not a number");
+  return make_error(ErrorCode::kInvalidInput,
+                    where + ": " + quote_value(text) + " is not a number");
 }
 
 Result<FeatureEncoding> read_feature(const YAML::Node& node, size_t index,
@@ -53,8 +54,8 @@ Result<FeatureEncoding> read_feature(const YAML::Node& node, size_t index,
   } else if (type == "categorical") {
     f.type = FeatureEncoding::Type::kCategorical;
   } else {
-    return make_error(ErrorCode::kInvalidInput,
-                      where + ": field 'type': " + quote_value(type) + " is not numeric or categorical");
+    return make_error(ErrorCode::kInvalidInput, where + ": field 'type': " + quote_value(type) +
+                                                    " is not numeric or categorical");
   }
   for (auto [key, slot] : {std::pair{"impute", &f.impute}, {"mean", &f.mean}, {"std", &f.std}}) {
     if (!node[key]) continue;
@@ -74,7 +75,8 @@ Result<FeatureEncoding> read_feature(const YAML::Node& node, size_t index,
                           where + ": field 'categories': expected strings");
       std::string value = c.Scalar();
       if (!seen.insert(value).second)
-        return make_error(ErrorCode::kInvalidInput, where + ": duplicate category " + quote_value(value));
+        return make_error(ErrorCode::kInvalidInput,
+                          where + ": duplicate category " + quote_value(value));
       f.categories.push_back(std::move(value));
     }
   }
@@ -126,7 +128,8 @@ Result<PreprocessSpec> spec_from_node(const YAML::Node& root, const std::string&
   for (size_t i = 0; i < list.size(); ++i) {
     MLO_ASSIGN_OR_RETURN(FeatureEncoding f, read_feature(list[i], i, what));
     if (!names.insert(f.name).second)
-      return make_error(ErrorCode::kInvalidInput, what + ": duplicate feature " + quote_value(f.name));
+      return make_error(ErrorCode::kInvalidInput,
+                        what + ": duplicate feature " + quote_value(f.name));
     spec.features.push_back(std::move(f));
   }
   return spec;

@@ -4,7 +4,8 @@
 //
 //   features:                      # in the model's feature order
 //     - {name: distance, type: numeric, impute: 0.0, mean: 812.5, std: 410.2}
-//     - {name: origin, type: categorical, categories: [ATL, BOS, ORD]}   # code = index; unseen -> missing
+//     - {name: origin, type: categorical, categories: [ATL, BOS, ORD]}   # code = index; unseen ->
+//     missing
 //
 // numeric: parsed as float; missing (empty, NA, NaN, null) -> `impute` if given, else NaN.
 //   mean/std are recorded normalization statistics (informational; trees do not need scaling).

@@ -64,7 +64,8 @@ Result<StoreInfo> check_store_marker(Store& store) {
                                                 kStoreMarkerKey + "); run 'mlo init'");
   }
   auto info = parse_store_info(*bytes);
-  if (!info.ok()) return make_error(info.error().code, "store " + store.url() + ": " + info.error().message);
+  if (!info.ok())
+    return make_error(info.error().code, "store " + store.url() + ": " + info.error().message);
   return info;
 }
 

@@ -137,12 +137,15 @@ TEST_CASE("output_group: all outputs are replaced together, or none") {
   CHECK(test::read_text(dir / "b.txt") == "old b");
   CHECK(temp_files(dir.path()) == 0);
 
-  OutputGroup group;
-  auto a = group.add(dir / "a.txt");
-  auto c = group.add(dir / "sub/c.txt");  // missing directory: refused before anything is written
-  REQUIRE(a.ok());
-  REQUIRE_FALSE(c.ok());
-  CHECK(c.error().code == ErrorCode::kNotFound);
+  {
+    OutputGroup group;
+    auto a = group.add(dir / "a.txt");
+    auto c = group.add(dir / "sub/c.txt");  // missing directory: refused before anything is written
+    REQUIRE(a.ok());
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.error().code == ErrorCode::kNotFound);
+  }  // the group that failed to open an output is dropped: its temps go with it
+  CHECK(temp_files(dir.path()) == 0);
 
   OutputGroup ok;
   REQUIRE((*ok.add(dir / "a.txt"))->write("new a").ok());

@@ -12,8 +12,12 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/share/mlo/ DESTINATION ${CMAKE_INSTALL_D
 
 # --- generated man pages and completions -------------------------------------------------
 find_program(HELP2MAN_PROGRAM help2man)
+set(_mlo_docs_default OFF)  # on when help2man is there (scripts/install-deps.sh installs it)
+if(HELP2MAN_PROGRAM)
+  set(_mlo_docs_default ON)
+endif()
 option(MLO_GENERATE_DOCS "Generate man pages (help2man) and shell completions from --help"
-       ${HELP2MAN_PROGRAM})
+       ${_mlo_docs_default})
 if(MLO_GENERATE_DOCS)
   if(NOT HELP2MAN_PROGRAM)
     message(FATAL_ERROR "MLO_GENERATE_DOCS needs help2man (apt-get install help2man)")

@@ -15,7 +15,13 @@ table() { "$MLO" "$@" --help | awk -f "$HERE/mlo-help-table.awk"; }
 table > "$tmp/main.tsv"
 mapfile -t commands < <(awk -F'\t' '$1 == "cmd" {print $2}' "$tmp/main.tsv")
 [ ${#commands[@]} -gt 0 ] || { echo "mlo-gen-docs: no subcommands in '$MLO --help'" >&2; exit 1; }
-for c in "${commands[@]}"; do table "$c" > "$tmp/cmd-$c.tsv"; done
+for c in "${commands[@]}"; do
+  table "$c" > "$tmp/cmd-$c.tsv"
+  # Nested subcommands (e.g. `preprocess init`): their options complete under the command.
+  for sub in $(awk -F'\t' '$1 == "cmd" {print $2}' "$tmp/cmd-$c.tsv"); do
+    table "$c" "$sub" | awk -F'\t' '$1 == "opt"' >> "$tmp/cmd-$c.tsv"
+  done
+done
 summary() { awk -F'\t' -v c="$1" '$1 == "cmd" && $2 == c {print $3}' "$tmp/main.tsv"; }
 
 # --- man pages ------------------------------------------------------------------------------
@@ -60,7 +66,9 @@ squote() { printf '%s' "$1" | sed "s/'/'\\\\''/g"; }         # for '...' in sh/z
   echo '  case $cmd in'
   printf "    '') words+=\" \$commands\" ;;\n"
   for c in "${commands[@]}"; do
-    printf "    %s) words+=' %s' ;;\n" "$c" "$(opts_of "$tmp/cmd-$c.tsv" | awk -F$'\x1f' '{printf "%s ", $2}')"
+    printf "    %s) words+=' %s%s' ;;\n" "$c" \
+      "$(awk -F'\t' '$1 == "cmd" {printf "%s ", $2}' "$tmp/cmd-$c.tsv")" \
+      "$(opts_of "$tmp/cmd-$c.tsv" | awk -F$'\x1f' '{printf "%s ", $2}')"
   done
   echo '  esac'
   echo '  if [[ -z $cmd || $cur == -* ]]; then'

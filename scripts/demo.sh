@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's demo: installs dependencies if missing, builds, and runs the lifecycle end to end
-# on generated data in a local store under ./demo-out: train -> register -> score -> drift -> verify.
+# on generated data in a local store under ./demo-out: train -> approve/promote -> score -> drift ->
+# retrain -> promote (gated) -> rollback -> log -> verify.
 # With MLO=/path/to/mlo (e.g. an installed /usr/bin/mlo) it skips installing and building and uses
 # that binary; DEMO_OUT moves the output directory, DEMO_ROWS shrinks the data (default 100000).
 set -euo pipefail
@@ -39,7 +40,29 @@ step "$MLO" score-batch flights-delay --input "$OUT/batch.csv.gz" --output "$OUT
 head -n 5 "$OUT/scores.csv" >&2
 expect 0 "$MLO" drift flights-delay --current "$OUT/batch.csv.gz"
 expect 8 "$MLO" drift flights-delay --current "$OUT/batch-drifted.csv" --labels \
-    --report "$OUT/drift-report.html"
+    --report "$OUT/drift-report.html" --report "$OUT/drift-report.json"
+
+echo "== the lifecycle loop: retrain on the drifted month, a person approves, promote, roll back" >&2
+# The first version becomes the champion: an approval by someone other than its creator, then
+# the gated promotion (the shipped policy: one approval, not by the creator).
+MLO_ACTOR=reviewer step "$MLO" approve flights-delay:1 --comment "baseline model"
+step "$MLO" promote flights-delay:1 --to champion --reason "first champion"
+step "$MLO" retrain flights-delay@champion --data "$OUT/batch-drifted.csv" --holdout 0.2 \
+    --if-drift "$OUT/drift-report.json"
+expect 9 "$MLO" promote flights-delay:2 --to champion --reason "not approved yet"
+MLO_ACTOR=reviewer step "$MLO" approve flights-delay:2 --comment "metrics look right"
+# The metric gate compares v2 with the champion on v2's eval rows; a retrain on drifted data may
+# be worse there, so the demo records the person's decision with --force when the gate says no.
+set +e; "$MLO" promote flights-delay:2 --to champion --reason "retrained on drifted data"; rc=$?; set -e
+if [ "$rc" = 9 ]; then
+  step "$MLO" promote flights-delay:2 --to champion --force --reason "accepted by reviewer"
+elif [ "$rc" != 0 ]; then
+  echo "demo: promote failed with exit $rc" >&2; exit 1
+fi
+step "$MLO" score-batch flights-delay@champion --input "$OUT/batch.csv.gz" --output "$OUT/scores-v2.csv"
+step "$MLO" alias flights-delay
+step "$MLO" rollback flights-delay --alias champion --reason "demo: back to v1"
+step "$MLO" alias flights-delay
 step "$MLO" log flights-delay
 step "$MLO" verify
 echo >&2

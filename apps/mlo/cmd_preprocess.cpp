@@ -31,13 +31,14 @@ Result<int> run_init(const Context& ctx, const InitOptions& o) {
   size_t categorical = 0;
   for (const auto& f : spec->features) categorical += f.type == FeatureEncoding::Type::kCategorical;
   if (ctx.global.json)
-    print_json({{"output", o.output},
-                {"features", spec->features.size()},
-                {"categorical", categorical}});
+    print_json(
+        {{"output", o.output}, {"features", spec->features.size()}, {"categorical", categorical}});
   else
     info("wrote " + o.output + ": " + std::to_string(spec->features.size()) + " features (" +
-         std::to_string(categorical) + " categorical); check the category order, then: mlo "
-         "register NAME --model MODEL --preprocess " + o.output);
+         std::to_string(categorical) +
+         " categorical); check the category order, then: mlo "
+         "register NAME --model MODEL --preprocess " +
+         o.output);
   return 0;
 }
 

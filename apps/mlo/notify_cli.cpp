@@ -22,8 +22,8 @@ void notify_event(const Context& ctx, notify::Event event) {
   for (const auto& target : *targets) {
     if (!notify::wants(target, event.kind)) continue;
     if (auto st = notify::post(target, event); !st.ok())
-      std::cerr << "mlo: warning: notify: " << event.kind << " event not delivered: "
-                << st.error().message << "\n";
+      std::cerr << "mlo: warning: notify: " << event.kind
+                << " event not delivered: " << st.error().message << "\n";
   }
 }
 

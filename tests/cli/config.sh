@@ -10,7 +10,7 @@ assert_eq "$(src_of store)" "default ./.mlo"
 assert_eq "$(src_of notify)" "default "
 printf 'store: stores/main\nnotify: {url: "http://127.0.0.1:9/x", events: [drift]}\n' > ../.mlo.yaml
 assert_eq "$(src_of store)" "$TEST_TMP/proj/.mlo.yaml $TEST_TMP/proj/stores/main" ".mlo.yaml, relative to its directory"
-assert_eq "$(src_of notify)" "$TEST_TMP/proj/.mlo.yaml {url: \"http://127.0.0.1:9/x\", events: [drift]}"
+assert_eq "$(src_of notify)" "$TEST_TMP/proj/.mlo.yaml {url: http://127.0.0.1:9/x, events: [drift]}"
 assert_eq "$(MLO_STORE=/env/store src_of store)" "MLO_STORE /env/store" "environment over .mlo.yaml"
 assert_eq "$(MLO_NOTIFY_URL=http://e/ src_of notify)" "MLO_NOTIFY_URL http://e/"
 assert_eq "$(MLO_STORE=/env/store src_of store --store /flag)" "--store /flag" "flag over environment"
@@ -25,5 +25,6 @@ assert_eq "$(printf '%s' "$OUT" | json_get 'd["schema"]')" "mlo/v1/version"
 printf 'store: [a, b]\n' > ../.mlo.yaml
 expect_error 3 "a malformed .mlo.yaml is named" mlo config
 assert_contains "$ERR" ".mlo.yaml"
+rm ../.mlo.yaml
 expect_error 2 "empty --store" mlo config --store ""
 finish

@@ -11,13 +11,22 @@ problems=()
 
 # options_section PAGE: the text of the page's "## Options" section.
 options_section() { awk '/^## /{on = ($0 ~ /^## Options/)} on' "$1"; }
+# help_options ARGS...: the long options of `mlo ARGS --help` and of its nested subcommands.
+help_options() {
+  local table; table=$("$MLO" "$@" --help | awk -f "$AWK")
+  awk -F'\t' '$1 == "opt" && $3 != "--help" {print $3}' <<<"$table"
+  local sub
+  for sub in $(awk -F'\t' '$1 == "cmd" {print $2}' <<<"$table"); do
+    [ $# -gt 0 ] && help_options "$@" "$sub"
+  done
+}
 # check PAGE WHAT HELP_ARGS...: compares the options of `mlo HELP_ARGS --help` with PAGE.
 check() {
   local page=$1 what=$2; shift 2
   if [ ! -f "$page" ]; then problems+=("$what: no page ${page#"$MLO_SOURCE_DIR"/}"); return; fi
   local section; section=$(options_section "$page")
   if [ -z "$section" ]; then problems+=("${page#"$MLO_SOURCE_DIR"/}: no '## Options' section"); return; fi
-  local help_opts; help_opts=$("$MLO" "$@" --help | awk -f "$AWK" | awk -F'\t' '$1 == "opt" && $3 != "--help" {print $3}')
+  local help_opts; help_opts=$(help_options "$@" | sort -u)
   local o
   for o in $help_opts; do
     grep -qE -- "(^|[^a-z0-9-])$o([^a-z0-9-]|$)" <<<"$section" ||
@@ -40,9 +49,6 @@ commands=$("$MLO" --help | awk -f "$AWK" | awk -F'\t' '$1 == "cmd" {print $2}')
 for c in $commands; do
   check "$DOCS/$c.md" "mlo $c" "$c"
   grep -q "\`$c\`\|($c.md)" "$DOCS/README.md" || problems+=("docs/commands/README.md: command $c is not listed")
-  for sub in $("$MLO" "$c" --help | awk -f "$AWK" | awk -F'\t' '$1 == "cmd" {print $2}'); do
-    check "$DOCS/$c.md" "mlo $c $sub" "$c" "$sub"
-  done
 done
 if [ ${#problems[@]} -gt 0 ]; then
   printf 'docs out of step with --help:\n' >&2

@@ -10,7 +10,7 @@ MLO_ACTOR=bob mlo register lg --model m.json >/dev/null || fail "register 2"
 expect_rc 0 "log" mlo log lg
 assert_contains "$OUT" "registered"
 assert_contains "$(printf '%s\n' "$OUT" | grep '^2 ')" "bob"
-assert_contains "$OUT" "version=2"
+assert_contains "$OUT" "registered  version 2"
 
 expect_rc 0 "log --json" mlo log lg --json
 assert_eq "$(printf '%s' "$OUT" | json_get '[e["number"] for e in d["events"]]')" "[1, 2]"

@@ -57,7 +57,7 @@ else
   expect_rc 0 "man -w mlo" man -w mlo
   assert_eq "$OUT" "/usr/share/man/man1/mlo.1.gz"
   expect_rc 0 "man -w mlo-score-batch" man -w mlo-score-batch
-  zcat /usr/share/man/man1/mlo-drift.1.gz | grep -q -- '--current' || fail "mlo-drift.1 lacks --current"
+  zcat /usr/share/man/man1/mlo-drift.1.gz | grep -qF -- '\-\-current' || fail "mlo-drift.1 lacks --current"
   pass "mlo-drift(1) documents --current"
 fi
 

@@ -11,24 +11,24 @@ mlo init >/dev/null
 gen_data --rows 3000 --seed 1 --levels 20 --out train.csv
 gen_data --rows 1000 --seed 2 --levels 20 --id-start 5000 --out batch.csv
 "$SYSTEM_PYTHON" "$MLO_SOURCE_DIR/examples/python/export_preprocess.py" train.csv delayed \
-  model.json exported.yaml origin dest || fail "export_preprocess.py failed"
+  model.ubj exported.yaml origin dest || fail "export_preprocess.py failed"
 
 # --- embedded names and types ---------------------------------------------------------------------
-expect_rc 0 "register without --preprocess" mlo --json register pandas-model --model model.json
+expect_rc 0 "register without --preprocess" mlo --json register pandas-model --model model.ubj
 expect_rc 0 "show" mlo --json show pandas-model
-features=$(printf '%s' "$OUT" | json_get '",".join(f["name"] + ":" + f["type"][0] for f in d["manifest"]["features"])')
+features=$(printf '%s' "$OUT" | json_get '",".join(f["name"] + ":" + f["type"][0] for f in d["manifest"]["schema"]["features"])')
 assert_eq "$features" "month:n,day:n,dow:n,hour:n,minute:n,distance:n,origin:c,dest:c" "embedded features"
 expect_error 3 "categorical model without a spec cannot score" mlo score-batch pandas-model --input batch.csv --output s.csv
 assert_contains "$ERR" "preprocess"
 assert_no_file s.csv
 make_tiny_model plain.json 3
 expect_rc 0 "a model without names keeps f0..fN" mlo --json register plain --model plain.json
-assert_eq "$(printf '%s' "$OUT" | json_get '[f["name"] for f in d["manifest"]["features"]]')" "['f0', 'f1', 'f2']"
+assert_eq "$(printf '%s' "$OUT" | json_get '[f["name"] for f in d["manifest"]["schema"]["features"]]')" "['f0', 'f1', 'f2']"
 
 # --- preprocess init ------------------------------------------------------------------------------
 feats=month,day,dow,hour,minute,distance,origin,dest
 expect_rc 0 "preprocess init to stdout" mlo preprocess init --from train.csv --features $feats
-assert_contains "$OUT" "name: origin"
+assert_contains "$OUT" "type: categorical, categories:"
 expect_rc 0 "preprocess init --sorted-categories -o" \
   mlo preprocess init --from train.csv --features $feats --sorted-categories -o init.yaml
 assert_eq "$OUT" "" "nothing on stdout with -o"
@@ -54,12 +54,12 @@ expect_error 4 "missing data file" mlo preprocess init --from nowhere.csv --feat
 assert_no_file bad.yaml
 
 # --- the spec makes mlo score like XGBoost ----------------------------------------------------------
-expect_rc 0 "register with the init spec" mlo register pandas-model --model model.json --preprocess init.yaml
+expect_rc 0 "register with the init spec" mlo register pandas-model --model model.ubj --preprocess init.yaml
 expect_rc 0 "score-batch" mlo score-batch pandas-model --input batch.csv --output scores.csv
 maxdiff=$("$SYSTEM_PYTHON" - <<'PY'
 import pandas as pd, xgboost as xgb
 df = pd.read_csv("train.csv"); b = pd.read_csv("batch.csv")
-booster = xgb.Booster(model_file="model.json")
+booster = xgb.Booster(model_file="model.ubj")
 for c in ("origin", "dest"):
     b[c] = pd.Categorical(b[c], categories=df[c].astype("category").cat.categories)
 p = booster.predict(xgb.DMatrix(b[booster.feature_names], enable_categorical=True))

@@ -10,12 +10,13 @@
 namespace mlo {
 
 struct Settings {
-  std::string store = "./.mlo";  // store URL or path
+  std::string store = "./.mlo";          // store URL or path
   std::string store_source = "default";  // "default" | path of .mlo.yaml | "MLO_STORE" | "--store"
   // Webhook targets (mlo/notify parses them): the `notify:` section of .mlo.yaml as YAML text,
   // or the URL from MLO_NOTIFY_URL / --notify. Empty = no notifications.
   std::string notify;
-  std::string notify_source = "default";  // "default" | path of .mlo.yaml | "MLO_NOTIFY_URL" | "--notify"
+  std::string notify_source =
+      "default";  // "default" | path of .mlo.yaml | "MLO_NOTIFY_URL" | "--notify"
 };
 
 // `flag_store` is the value of --store if given. A .mlo.yaml's relative store path is taken

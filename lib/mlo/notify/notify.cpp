@@ -15,7 +15,9 @@ namespace mlo::notify {
 
 namespace {
 
-size_t discard(char*, size_t size, size_t n, void*) { return size * n; }
+size_t discard(char*, size_t size, size_t n, void*) {
+  return size * n;
+}
 
 struct Attempt {
   bool retry = false;  // worth another attempt
@@ -86,12 +88,9 @@ Result<Target> target_of(const YAML::Node& node, const std::string& what) {
 }  // namespace
 
 nlohmann::json event_body(const Event& event) {
-  nlohmann::json e = {{"schema", "mlo/v1/event"},
-                      {"kind", event.kind},
-                      {"model", event.model},
-                      {"store", event.store},
-                      {"actor", current_actor()},
-                      {"time", now_rfc3339()},
+  nlohmann::json e = {{"schema", "mlo/v1/event"}, {"kind", event.kind},
+                      {"model", event.model},     {"store", event.store},
+                      {"actor", current_actor()}, {"time", now_rfc3339()},
                       {"details", event.details}};
   if (event.version > 0) e["version"] = event.version;
   return {{"text", event.text}, {"event", std::move(e)}};

@@ -28,18 +28,18 @@ inline constexpr const char* kPromoted = "promoted";
 inline constexpr const char* kRolledBack = "rolled_back";
 
 struct Event {
-  std::string kind;     // kDrift, kRegistered, ...
+  std::string kind;  // kDrift, kRegistered, ...
   std::string model;
-  int64_t version = 0;  // 0 when not about one version
-  std::string text;     // one human line, used as Slack's `text`
+  int64_t version = 0;                                // 0 when not about one version
+  std::string text;                                   // one human line, used as Slack's `text`
   nlohmann::json details = nlohmann::json::object();  // kind-specific, e.g. drifted features
-  std::string store;    // the store URL (notify_event in apps/mlo fills it in)
+  std::string store;  // the store URL (notify_event in apps/mlo fills it in)
 };
 
 struct Target {
   std::string url;
-  double timeout_seconds = 5;  // per attempt, connect included
-  int retries = 2;             // further attempts after the first
+  double timeout_seconds = 5;       // per attempt, connect included
+  int retries = 2;                  // further attempts after the first
   std::vector<std::string> events;  // kinds to send; empty = all
 };
 

@@ -8,6 +8,25 @@ namespace mlo {
 
 namespace {
 
+// Shadow: agreement of the two versions; canary: how many rows the challenger scored.
+YAML::Node challenger_body(const ScoreRunInfo& info) {
+  const ChallengerStats& c = info.summary->challenger;
+  YAML::Node n;
+  n["mode"] = info.challenger_mode;
+  n["ref"] = info.challenger_ref;
+  n["manifest_digest"] = info.challenger_digest;
+  if (info.challenger_mode == "shadow") {
+    n["rows"] = c.rows;
+    n["mean_abs_delta"] = fmt::format("{}", c.mean_abs_delta());
+    if (info.task == "binary") n["label_agreement"] = fmt::format("{}", c.label_agreement());
+  } else {
+    n["percent"] = fmt::format("{}", info.canary_percent);
+    n["id_column"] = info.canary_id_column;
+    n["canary_rows"] = c.canary_rows;
+  }
+  return n;
+}
+
 YAML::Node score_body(const ScoreRunInfo& info) {
   const ScoreSummary& s = *info.summary;
   YAML::Node b;
@@ -38,6 +57,7 @@ YAML::Node score_body(const ScoreRunInfo& info) {
   rows["unseen_categories"] = s.unseen_categories;
   if (!s.first_skip_reason.empty()) rows["first_skip_reason"] = s.first_skip_reason;
   b["rows"] = rows;
+  if (!info.challenger_mode.empty()) b["challenger"] = challenger_body(info);
   YAML::Node t;
   t["load_s"] = fmt::format("{:.3f}", info.load_seconds);
   t["score_s"] = fmt::format("{:.3f}", s.seconds);

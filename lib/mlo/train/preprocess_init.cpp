@@ -27,8 +27,7 @@ Result<PreprocessSpec> init_preprocess(const std::string& data_path,
   read.categorical = options.categorical;
   read.threads = options.threads;
   auto table = read_table(data_path, read);
-  if (!table.ok())
-    return make_error(table.error().code, data_path + ": " + table.error().message);
+  if (!table.ok()) return make_error(table.error().code, data_path + ": " + table.error().message);
 
   // One feature at a time through train's own fitting, so both produce the same statistics.
   FitOptions fit;
@@ -37,7 +36,8 @@ Result<PreprocessSpec> init_preprocess(const std::string& data_path,
   PreprocessSpec spec;
   for (const auto& name : options.features) {
     const bool text = table->column(name)->type == TableColumn::Type::kString;
-    auto one = text ? fit_preprocess(*table, {}, {name}, fit) : fit_preprocess(*table, {name}, {}, fit);
+    auto one =
+        text ? fit_preprocess(*table, {}, {name}, fit) : fit_preprocess(*table, {name}, {}, fit);
     if (!one.ok()) return make_error(one.error().code, data_path + ": " + one.error().message);
     FeatureEncoding f = std::move(one->features.front());
     if (options.sorted_categories) std::sort(f.categories.begin(), f.categories.end());

@@ -15,8 +15,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "mlo/core/result.hpp"
+#include "mlo/data/table.hpp"
 #include "mlo/registry/registry.hpp"
 #include "mlo/train/recipe.hpp"
 
@@ -27,6 +29,11 @@ struct TrainInputs {
   std::optional<std::string> eval_path;  // else a holdout of data_path
   double holdout = 0.2;                  // fraction in (0, 1)
   int threads = 0;                       // 0 = all cores
+  // Optional: called once before training with the table the evaluation rows come from and
+  // their indices (the labelled rows of the eval file, or the held-out rows of the training
+  // file), so a caller can score another model on exactly these rows (retrain's champion).
+  // An error aborts training and is returned as is.
+  std::function<Status(const Table& table, const std::vector<size_t>& rows)> on_eval_rows;
 };
 
 struct TrainProgress {

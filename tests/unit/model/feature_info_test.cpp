@@ -29,7 +29,8 @@ TEST_CASE("embedded_features reads names and types from JSON", "[model][feature_
 TEST_CASE("embedded_features reads UBJSON and names without types", "[model][feature_info]") {
   nlohmann::json doc = {{"learner", {{"feature_names", {"a", "b"}}}}};
   std::vector<uint8_t> ubj = nlohmann::json::to_ubjson(doc, true, true);
-  auto f = embedded_features(std::string_view(reinterpret_cast<const char*>(ubj.data()), ubj.size()));
+  auto f =
+      embedded_features(std::string_view(reinterpret_cast<const char*>(ubj.data()), ubj.size()));
   REQUIRE(f.ok());
   REQUIRE(f->size() == 2);
   CHECK((*f)[1].name == "b");
@@ -61,9 +62,11 @@ TEST_CASE("embedded_features on a model trained by XGBoost", "[model][feature_in
 
 TEST_CASE("embedded_features rejects inconsistent feature info", "[model][feature_info]") {
   CHECK(embedded_features(model_json({{"feature_names", {"a", "b"}}, {"feature_types", {"c"}}}))
-            .error().code == ErrorCode::kInvalidInput);
+            .error()
+            .code == ErrorCode::kInvalidInput);
   CHECK(embedded_features(model_json({{"feature_names", {"a"}}, {"feature_types", {"x"}}}))
-            .error().code == ErrorCode::kInvalidInput);
+            .error()
+            .code == ErrorCode::kInvalidInput);
   CHECK(embedded_features(model_json({{"feature_names", {"a", "a"}}})).error().code ==
         ErrorCode::kInvalidInput);
   CHECK(embedded_features(model_json({{"feature_names", "a"}})).error().code ==

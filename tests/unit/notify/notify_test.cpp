@@ -30,7 +30,8 @@ TEST_CASE("parse_targets: URL, map, list", "[notify]") {
   CHECK((*one)[0].retries == 2);
   CHECK(wants((*one)[0], kPromoted));
 
-  auto map = parse_targets("{url: 'http://h/', timeout_seconds: 1.5, retries: 0, events: [drift]}", "cfg");
+  auto map =
+      parse_targets("{url: 'http://h/', timeout_seconds: 1.5, retries: 0, events: [drift]}", "cfg");
   REQUIRE(map.ok());
   CHECK((*map)[0].timeout_seconds == 1.5);
   CHECK((*map)[0].retries == 0);
@@ -47,8 +48,8 @@ TEST_CASE("parse_targets: URL, map, list", "[notify]") {
 
 TEST_CASE("parse_targets rejects malformed settings, naming the source", "[notify]") {
   for (const char* bad : {"ftp://x", "{timeout_seconds: 1}", "{url: 'http://h/', retries: 99}",
-                          "{url: 'http://h/', timeout_seconds: 0}", "{url: 'http://h/', retries: x}",
-                          "[http://a/, [1]]", "{url: [1]}"}) {
+                          "{url: 'http://h/', timeout_seconds: 0}",
+                          "{url: 'http://h/', retries: x}", "[http://a/, [1]]", "{url: [1]}"}) {
     auto r = parse_targets(bad, "/p/.mlo.yaml");
     INFO(bad);
     REQUIRE_FALSE(r.ok());

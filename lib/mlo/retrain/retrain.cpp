@@ -12,6 +12,7 @@
 #include "mlo/core/time.hpp"
 #include "mlo/metrics/metrics.hpp"
 #include "mlo/registry/alias.hpp"
+#include "mlo/registry/run_record.hpp"
 #include "mlo/score/predictor.hpp"
 #include "mlo/train/recipe.hpp"
 
@@ -275,38 +276,31 @@ std::string comparison_json(const RetrainOutcome& r) {
 }
 
 std::string search_run_yaml(const RetrainOutcome& r) {
+  // A mlo/run/v1 record (registry/run_record.hpp): typed header, the search in the body.
   const ModelVersion& mv = r.registered.manifest;
   const SearchResult& s = *r.search;
-  YAML::Emitter y;
-  y << YAML::BeginMap;
-  y << YAML::Key << "kind" << YAML::Value << "retrain";
-  y << YAML::Key << "created" << YAML::Value << now_rfc3339();
-  y << YAML::Key << "actor" << YAML::Value << current_actor();
-  y << YAML::Key << "model" << YAML::Value << mv.name;
-  y << YAML::Key << "version" << YAML::Value << mv.version;
-  y << YAML::Key << "parent" << YAML::Value << r.parent_ref;
-  y << YAML::Key << "inputs" << YAML::Value << YAML::BeginSeq;
+  RunHeader h;
+  h.kind = "retrain";
+  h.model = {r.parent_ref, mv.name, mv.version, r.registered.manifest_digest};
   if (mv.training_data)
-    y << YAML::BeginMap << YAML::Key << "path" << YAML::Value << mv.training_data->source
-      << YAML::Key << "digest" << YAML::Value << mv.training_data->digest << YAML::EndMap;
-  y << YAML::EndSeq;
-  y << YAML::Key << "search" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "mode" << YAML::Value << (s.mode == SearchMode::kGrid ? "grid" : "random");
-  y << YAML::Key << "folds" << YAML::Value << s.folds;
-  y << YAML::Key << "metric" << YAML::Value << s.metric;
-  y << YAML::Key << "rows" << YAML::Value << s.rows;
-  y << YAML::Key << "best" << YAML::Value << s.best;
-  y << YAML::EndMap;
-  y << YAML::Key << "trials" << YAML::Value << YAML::BeginSeq;
+    h.inputs.push_back(
+        {"data", absolute_path(mv.training_data->source), mv.training_data->digest, 0});
+  h.outputs.push_back({"version", mv.name + ":" + std::to_string(mv.version), "", 0});
+  YAML::Node body;
+  body["parent"] = r.parent_ref;
+  body["search"]["mode"] = s.mode == SearchMode::kGrid ? "grid" : "random";
+  body["search"]["folds"] = s.folds;
+  body["search"]["metric"] = s.metric;
+  body["search"]["rows"] = s.rows;
+  body["search"]["best"] = s.best;
   for (const auto& t : s.trials) {
-    y << YAML::BeginMap << YAML::Key << "params" << YAML::Value << YAML::BeginMap;
-    for (const auto& [k, v] : t.params) y << YAML::Key << k << YAML::Value << v;
-    y << YAML::EndMap << YAML::Key << "metrics" << YAML::Value << YAML::BeginMap;
-    for (const auto& [k, v] : t.metrics) y << YAML::Key << k << YAML::Value << v;
-    y << YAML::EndMap << YAML::EndMap;
+    YAML::Node trial;
+    for (const auto& [k, v] : t.params) trial["params"][k] = v;
+    for (const auto& [k, v] : t.metrics) trial["metrics"][k] = v;
+    body["trials"].push_back(trial);
   }
-  y << YAML::EndSeq << YAML::EndMap;
-  return std::string(y.c_str()) + "\n";
+  auto text = run_record_yaml(h, body);
+  return text.ok() ? *text : std::string();  // "" is refused by write_run_record
 }
 
 }  // namespace mlo::retrain

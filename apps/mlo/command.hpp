@@ -39,4 +39,8 @@ struct Context {
 
 using SetupFn = void (*)(CLI::App& app, Context& ctx);
 
+// The hidden subcommand a distributed `mlo train` launcher runs its workers with (not in the
+// public command table; see cmd_tracker.cpp).
+inline constexpr const char* kTrainWorkerCommand = "train-worker";
+
 }  // namespace mlo::cli

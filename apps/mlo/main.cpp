@@ -23,6 +23,8 @@ void setup_score_batch(CLI::App&, Context&);
 void setup_drift(CLI::App&, Context&);
 void setup_version(CLI::App&, Context&);
 void setup_help(CLI::App&, Context&);
+void setup_tracker(CLI::App&, Context&);
+void setup_train_worker(CLI::App&, Context&);
 
 struct CommandEntry {
   const char* name;
@@ -39,6 +41,7 @@ constexpr CommandEntry kCommands[] = {
     {"log", "Show a model's audit events", setup_log},
     {"verify", "Re-hash every blob and check references and audit chains", setup_verify},
     {"train", "Train a model from a recipe and register it", setup_train},
+    {"tracker", "Run XGBoost's tracker for a multi-host training job", setup_tracker},
     {"score-batch", "Score a file with a registered model", setup_score_batch},
     {"drift", "Compare a batch with a version's training baseline", setup_drift},
     {"version", "Print mlo, XGBoost and library versions", setup_version},
@@ -60,6 +63,7 @@ int run(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(entry.name, entry.summary);
     entry.setup(*sub, ctx);
   }
+  setup_train_worker(*app.add_subcommand(kTrainWorkerCommand, "")->group(""), ctx);
 
   try {
     app.parse(argc, argv);

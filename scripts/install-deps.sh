@@ -9,6 +9,7 @@ PACKAGES=(
   libcurl4-openssl-dev nlohmann-json3-dev libfast-float-dev libfmt-dev
   python3 python3-numpy python3-pandas python3-scipy python3-xgboost
   gzip zstd xz-utils bzip2 time
+  help2man man-db python3-yaml  # man pages at build time; tests: man -w, the workflow example
 )
 [ "${MLO_WITH_BROWSER:-0}" = 1 ] && PACKAGES+=(chromium)
 

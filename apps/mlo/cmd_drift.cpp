@@ -23,6 +23,7 @@
 #include "mlo/drift/stream.hpp"
 #include "mlo/model/xgboost_model.hpp"
 #include "mlo/registry/registry.hpp"
+#include "notify_cli.hpp"
 #include "output.hpp"
 
 namespace mlo::cli {
@@ -375,13 +376,18 @@ Result<int> run_drift(const Context& ctx, const DriftOptions& o) {
   else
     print_summary_table(report);
   const int code = report["verdict"]["exit_code"].get<int>();
-  info(code == 0
-           ? "drift: no drift"
-           : "drift: finding (exit 8): " +
-                 std::to_string(report["verdict"]["drifted_features"].get<int>()) +
-                 " drifted feature(s)" +
-                 (drift.quality_failed ? ", data-quality limits exceeded" : "") +
-                 (concept_result && concept_result->degraded ? ", model quality degraded" : ""));
+  const std::string verdict =
+      code == 0 ? "no drift"
+                : "finding (exit 8): " +
+                      std::to_string(report["verdict"]["drifted_features"].get<int>()) +
+                      " drifted feature(s)" +
+                      (drift.quality_failed ? ", data-quality limits exceeded" : "") +
+                      (concept_result && concept_result->degraded ? ", model quality degraded" : "");
+  info("drift: " + verdict);
+  if (code != 0)
+    notify_event(ctx, {notify::kDrift, mv.name, mv.version,
+                       "mlo: drift " + mv.name + ":" + std::to_string(mv.version) + ": " + verdict,
+                       report["verdict"], /*store=*/{}});
   return code;
 }
 

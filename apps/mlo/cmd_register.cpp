@@ -13,9 +13,11 @@
 #include "mlo/core/version.hpp"
 #include "mlo/data/preprocess.hpp"
 #include "mlo/drift/stream.hpp"
+#include "mlo/model/feature_info.hpp"
 #include "mlo/model/xgboost_model.hpp"
 #include "mlo/registry/manifest_json.hpp"
 #include "mlo/registry/registry.hpp"
+#include "notify_cli.hpp"
 #include "output.hpp"
 
 namespace mlo::cli {
@@ -195,8 +197,19 @@ Result<RegisterRequest> build_request(const RegisterOptions& o) {
     req.artifacts["preprocess"] =
         ArtifactInput{"application/yaml", std::move(spec_bytes), std::nullopt};
   } else {
-    for (size_t i = 0; i < n_features; ++i)
-      mv.features.push_back({"f" + std::to_string(i), "numeric"});
+    // A model trained elsewhere (pandas) carries its feature names and types: use them.
+    auto embedded = embedded_features(model_bytes);
+    if (!embedded.ok()) return invalid("--model " + o.model + ": " + embedded.error().message);
+    if (!embedded->empty() && embedded->size() != n_features)
+      return invalid(fmt::format("--model {}: {} feature names for {} features", o.model,
+                                 embedded->size(), n_features));
+    for (size_t i = 0; i < n_features; ++i) {
+      if (embedded->empty())
+        mv.features.push_back({"f" + std::to_string(i), "numeric"});
+      else
+        mv.features.push_back({(*embedded)[i].name,
+                               (*embedded)[i].categorical ? "categorical" : "numeric"});
+    }
   }
   const std::string media =
       looks_like_json(model_bytes) ? "application/json" : "application/ubjson";
@@ -272,6 +285,12 @@ void setup_register(CLI::App& app, Context& ctx) {
         return make_error(result.error().code,
                           "register " + o->name + ": " + result.error().message);
       print_result(ctx, *result, o->dry_run);
+      if (!result->existed && !o->dry_run)
+        notify_event(ctx, {notify::kRegistered, result->manifest.name, result->manifest.version,
+                           fmt::format("mlo: registered {}:{}", result->manifest.name,
+                                       result->manifest.version),
+                           {{"manifest_digest", result->manifest_digest}},
+                           /*store=*/{}});
       return 0;
     };
   });

@@ -21,6 +21,7 @@ struct GlobalOptions {
   bool quiet = false;
   bool verbose = false;
   bool no_progress = false;
+  std::optional<std::string> notify;  // --notify URL (webhook for events)
 };
 
 // The exit code of a command that ran to the end: 0, or kFinding (8) / kRefused (9) outcomes.

@@ -6,7 +6,7 @@
 namespace mlo::cli {
 
 Result<std::unique_ptr<Store>> Context::open_store(bool require_init) const {
-  MLO_ASSIGN_OR_RETURN(Settings settings, resolve_settings(global.store));
+  MLO_ASSIGN_OR_RETURN(Settings settings, resolve_settings(global.store, global.notify));
   MLO_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, mlo::open_store(settings.store));
   if (require_init) {
     auto marker = store->head("mlo-store.yaml");

@@ -21,6 +21,8 @@ void setup_verify(CLI::App&, Context&);
 void setup_train(CLI::App&, Context&);
 void setup_score_batch(CLI::App&, Context&);
 void setup_drift(CLI::App&, Context&);
+void setup_preprocess(CLI::App&, Context&);
+void setup_config(CLI::App&, Context&);
 void setup_version(CLI::App&, Context&);
 void setup_help(CLI::App&, Context&);
 void setup_tracker(CLI::App&, Context&);
@@ -44,6 +46,8 @@ constexpr CommandEntry kCommands[] = {
     {"tracker", "Run XGBoost's tracker for a multi-host training job", setup_tracker},
     {"score-batch", "Score a file with a registered model", setup_score_batch},
     {"drift", "Compare a batch with a version's training baseline", setup_drift},
+    {"preprocess", "Write a preprocess spec for a model trained elsewhere", setup_preprocess},
+    {"config", "Show the effective settings and where each came from", setup_config},
     {"version", "Print mlo, XGBoost and library versions", setup_version},
     {"help", "Help topics (exit-codes)", setup_help},
 };
@@ -58,6 +62,7 @@ int run(int argc, char** argv) {
   app.add_flag("-q,--quiet", ctx.global.quiet, "Only errors on stderr");
   app.add_flag("-v,--verbose", ctx.global.verbose, "More detail on stderr");
   app.add_flag("--no-progress", ctx.global.no_progress, "Never draw progress bars");
+  app.add_option("--notify", ctx.global.notify, "Webhook URL for events (or MLO_NOTIFY_URL, .mlo.yaml notify:)");
 
   for (const auto& entry : kCommands) {
     CLI::App* sub = app.add_subcommand(entry.name, entry.summary);
@@ -77,6 +82,7 @@ int run(int argc, char** argv) {
     return static_cast<int>(ErrorCode::kUsage);
   }
   set_quiet(ctx.global.quiet);
+  for (const CLI::App* sub : app.get_subcommands()) set_json_kind(sub->get_name());
   if (!ctx.run) {
     std::cerr << "mlo: error: no command given\n";
     return static_cast<int>(ErrorCode::kUsage);

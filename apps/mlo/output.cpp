@@ -7,11 +7,21 @@
 namespace mlo::cli {
 namespace {
 bool g_quiet = false;
+std::string g_json_kind;
 }
 
 void set_quiet(bool quiet) { g_quiet = quiet; }
+void set_json_kind(const std::string& kind) { g_json_kind = kind; }
 
-void print_json(const nlohmann::json& doc) { std::cout << doc.dump(2) << '\n'; }
+void print_json(const nlohmann::json& doc) {
+  if (doc.is_object() && !g_json_kind.empty() && !doc.contains("schema")) {
+    nlohmann::json tagged = doc;
+    tagged["schema"] = "mlo/v1/" + g_json_kind;
+    std::cout << tagged.dump(2) << '\n';
+    return;
+  }
+  std::cout << doc.dump(2) << '\n';
+}
 
 void print_table(const std::vector<std::string>& header,
                  const std::vector<std::vector<std::string>>& rows) {

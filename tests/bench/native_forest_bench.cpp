@@ -2,10 +2,10 @@
 // binary:logistic, 3,000,000 rows, 2 threads each (native: rows split in halves, one thread
 // each). Prints times, ratios and whether the outputs are identical.
 //
-// Build (Release library in build-rel):
-//   g++ -std=c++20 -O2 -I lib tests/bench/native_forest_bench.cpp build-rel/lib/libmlo_model.a \
-//       build-rel/lib/libmlo_core.a -lxgboost -lpthread -o /tmp/nf_bench
-// Run: /tmp/nf_bench [rows] [train_rows]
+// Build: cmake --build build --target native_forest_bench (a Release tree).
+// Run: build/tests/native_forest_bench [rows] [train_rows]
+// Prints one line per native path: "native <path> 2 threads: T s (R x xgboost), D of N outputs
+// differ" (tests/bench/score_vs_python.sh reads these).
 #include <chrono>
 #include <cmath>
 #include <cstdio>

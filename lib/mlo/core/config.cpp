@@ -27,7 +27,8 @@ bool is_url(const std::string& s) { return s.find("://") != std::string::npos; }
 
 }  // namespace
 
-Result<Settings> resolve_settings(const std::optional<std::string>& flag_store) {
+Result<Settings> resolve_settings(const std::optional<std::string>& flag_store,
+                                  const std::optional<std::string>& flag_notify) {
   Settings settings;
   if (auto config = find_project_config()) {
     MLO_ASSIGN_OR_RETURN(YAML::Node doc, load_yaml_file(config->string()));
@@ -39,10 +40,25 @@ Result<Settings> resolve_settings(const std::optional<std::string>& flag_store) 
       settings.store = store;
       settings.store_source = config->string();
     }
+    if (doc.IsMap() && doc["notify"] && !doc["notify"].IsNull()) {
+      YAML::Emitter flow;  // one line, so `mlo config` can show it in a table
+      flow << YAML::Flow << doc["notify"];
+      settings.notify = flow.c_str();
+      settings.notify_source = config->string();
+    }
   }
   if (const char* env = std::getenv("MLO_STORE"); env && *env) {
     settings.store = env;
     settings.store_source = "MLO_STORE";
+  }
+  if (const char* env = std::getenv("MLO_NOTIFY_URL"); env && *env) {
+    settings.notify = env;
+    settings.notify_source = "MLO_NOTIFY_URL";
+  }
+  if (flag_notify) {
+    if (flag_notify->empty()) return make_error(ErrorCode::kUsage, "--notify: empty value");
+    settings.notify = *flag_notify;
+    settings.notify_source = "--notify";
   }
   if (flag_store) {
     if (flag_store->empty()) return make_error(ErrorCode::kUsage, "--store: empty value");

@@ -4,9 +4,10 @@
 // CPU has it (runtime check) and a portable path otherwise.
 //
 // Contract:
-//  - build() fails (kInvalidInput) only for model JSON it cannot read; a readable model that
-//    this evaluator cannot reproduce exactly (dart, gblinear, categorical splits, other
-//    objectives) builds with supported() == false and unsupported_reason() set, and callers
+//  - build() fails (kInvalidInput) only for model bytes ModelDocument::parse rejects; a valid
+//    model that this evaluator cannot reproduce exactly (dart, gblinear, categorical splits,
+//    other objectives, non-finite thresholds, a format version other than the verified 1.7.x)
+//    builds with supported() == false and unsupported_reason() set, and callers
 //    fall back to XgbModel::predict.
 //  - predict() writes rows x num_outputs() floats (probabilities for classification, the
 //    class index for multi:softmax). It is const and single-threaded: run one call per worker
@@ -23,20 +24,23 @@
 #include <vector>
 
 #include "mlo/core/result.hpp"
+#include "mlo/model/model_document.hpp"
 #include "mlo/model/xgboost_model.hpp"
 
 namespace mlo {
-
-struct KernelArgs;  // native_forest_kernels.hpp
 
 class NativeForest {
  public:
   enum class Path { kPortable, kAvx512 };
 
   static Result<NativeForest> build(const XgbModel& model);
-  // From the model's UBJSON (exact float32 values) or JSON text.
+  // Straight from the model file's bytes (UBJSON, or JSON text whose thresholds are read as
+  // float like XGBoost does), without XGBoost. kInvalidInput for what ModelDocument::parse
+  // rejects.
+  static Result<NativeForest> from_bytes(std::string_view bytes);
   static Result<NativeForest> from_ubjson(std::string_view bytes);
   static Result<NativeForest> from_json(std::string_view text);
+  static Result<NativeForest> from_document(const ModelDocument& doc);
 
   bool supported() const { return reason_.empty(); }
   const std::string& unsupported_reason() const { return reason_; }
@@ -54,7 +58,10 @@ class NativeForest {
 
   // Complete-tree layout of one tree, level by level (node p of level l at index 2^l-1+p).
   // A leaf above the bottom level becomes a pass-through split (threshold NaN, default
-  // right) over copies of itself, so every row takes exactly `depth` steps.
+  // right) over copies of itself, so every row takes exactly `depth` steps. A default-left
+  // node is stored mirrored (children swapped, flip bit set in nodes_info_, threshold
+  // nextafter(-t, +inf)): the kernels then compare (flip ? -x : x) < threshold, and NaN,
+  // which compares false, takes the stored right child. No NaN test is needed.
   struct Tree {
     int depth = 0;
     int group = 0;             // output group (class) from tree_info
@@ -65,10 +72,7 @@ class NativeForest {
  private:
   enum class Link { kIdentity, kSigmoid, kSoftprob, kSoftmax };
 
-  static Result<NativeForest> from_document(const void* doc);  // nlohmann::json*
-  void add_tree(const std::vector<int64_t>& left, const std::vector<int64_t>& right,
-                const std::vector<int64_t>& feature, const std::vector<int64_t>& default_left,
-                const std::vector<float>& cond, int depth, int group);
+  void add_tree(const ModelTree& tree, int depth, int group);
   void finish(const float* margin, size_t n, float* out) const;
 
   std::string objective_;
@@ -81,11 +85,9 @@ class NativeForest {
   float base_margin_ = 0.0f;
   std::vector<Tree> trees_;
   std::vector<float> nodes_thr_;
-  std::vector<uint32_t> nodes_info_;  // feature index | (default_left << 31)
+  std::vector<uint32_t> nodes_info_;  // feature index | (mirrored << 31)
   std::vector<float> leaves_;
 
-  friend void margins_portable(const KernelArgs& args);
-  friend void margins_avx512(const KernelArgs& args);
 };
 
 }  // namespace mlo

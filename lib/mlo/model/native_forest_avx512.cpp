@@ -1,6 +1,14 @@
-// The AVX-512 kernel: 64 rows as 4 vectors of 16 lanes walk one tree level by level. Split
-// data of levels up to 128 nodes is looked up with in-register permutes (vpermps/vpermt2ps),
-// deeper levels and leaves with gathers; feature values are gathered from the row-major block.
+// The AVX-512 kernels: 64 rows as 4 vectors of 16 lanes walk one tree level by level, each lane
+// holding its node position in the level.
+//  - Split data (threshold, feature | flip bit) of levels up to 256 nodes and the leaves of trees
+//    up to depth 8 are looked up with in-register permutes (vpermps/vpermt2ps over 32-node
+//    chunks, combined by the position's high bits); only deeper levels use gathers.
+//  - With few features (<= 16, the common case) the block's rows stay in registers: each
+//    16-row vector's feature values are `S` (features rounded up to a power of two) floats per
+//    row, and the split feature of each lane is picked with vpermt2ps over register pairs, so a
+//    level does no memory access at all. More features fall back to gathering from the block.
+//  - NaN needs no test: default-left nodes are stored mirrored (see native_forest.cpp), so one
+//    sign flip and one `<` per level decide the direction exactly as XGBoost does.
 // Compiled for AVX-512F through a function attribute only, so the binary still runs on any
 // x86-64; NativeForest selects this kernel after a CPU check. The comparisons and the float
 // adds are the same operations as the portable kernel's, so results are bit-identical.
@@ -12,6 +20,8 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <span>
+#include <cstring>
 
 #define MLO_AVX512 __attribute__((target("avx512f")))
 
@@ -19,39 +29,156 @@ namespace mlo {
 
 namespace {
 constexpr int kVectors = static_cast<int>(kBlock / 16);
+constexpr int kMaxPermuteLevel = 8;  // levels of up to 256 nodes are looked up with permutes
 
-MLO_AVX512 inline void lookup_level(const float* thr, const uint32_t* info, size_t width,
-                                    const __m512i* pos, __m512* tv, __m512i* iv) {
-  if (width <= 16) {
-    __m512 t = _mm512_loadu_ps(thr);
-    __m512i i = _mm512_loadu_si512(info);
-    for (int v = 0; v < kVectors; ++v) {
-      tv[v] = _mm512_permutexvar_ps(pos[v], t);
-      iv[v] = _mm512_permutexvar_epi32(pos[v], i);
+// Looks up table[pos] for each lane, where the table holds 2^level entries (padded to >= 16).
+// `hi` are the lane masks of position bits 5, 6, 7 (only read for levels 6..8).
+template <typename V, typename T, V (*Perm1)(__m512i, V), V (*Perm2)(V, __m512i, V),
+          V (*Blend)(__mmask16, V, V), V (*Load)(const void*), V (*Gather)(__m512i, const T*)>
+MLO_AVX512 inline V lookup(const T* table, int level, __m512i pos, const __mmask16* hi) {
+  if (level <= 4) return Perm1(pos, Load(table));
+  if (level == 5) return Perm2(Load(table), pos, Load(table + 16));
+  if (level > kMaxPermuteLevel) return Gather(pos, table);
+  V c[8];
+  const int chunks = 1 << (level - 5);
+  for (int j = 0; j < chunks; ++j) c[j] = Perm2(Load(table + 32 * j), pos, Load(table + 32 * j + 16));
+  for (int b = 0, step = 1; step < chunks; ++b, step *= 2)
+    for (int j = 0; j + step < chunks; j += 2 * step) c[j] = Blend(hi[b], c[j], c[j + step]);
+  return c[0];
+}
+
+MLO_AVX512 inline __m512 perm1_ps(__m512i i, __m512 a) {
+  return _mm512_permutexvar_ps(i, a);
+}
+MLO_AVX512 inline __m512 perm2_ps(__m512 a, __m512i i, __m512 b) {
+  return _mm512_permutex2var_ps(a, i, b);
+}
+MLO_AVX512 inline __m512 blend_ps(__mmask16 k, __m512 a, __m512 b) {
+  return _mm512_mask_blend_ps(k, a, b);
+}
+MLO_AVX512 inline __m512 load_ps(const void* p) {
+  return _mm512_loadu_ps(p);
+}
+MLO_AVX512 inline __m512 gather_ps(__m512i i, const float* t) {
+  return _mm512_i32gather_ps(i, t, 4);
+}
+MLO_AVX512 inline __m512i perm1_epi(__m512i i, __m512i a) {
+  return _mm512_permutexvar_epi32(i, a);
+}
+MLO_AVX512 inline __m512i perm2_epi(__m512i a, __m512i i, __m512i b) {
+  return _mm512_permutex2var_epi32(a, i, b);
+}
+MLO_AVX512 inline __m512i blend_epi(__mmask16 k, __m512i a, __m512i b) {
+  return _mm512_mask_blend_epi32(k, a, b);
+}
+MLO_AVX512 inline __m512i load_epi(const void* p) {
+  return _mm512_loadu_si512(p);
+}
+MLO_AVX512 inline __m512i gather_epi(__m512i i, const uint32_t* t) {
+  return _mm512_i32gather_epi32(i, t, 4);
+}
+
+MLO_AVX512 inline __m512 lookup_f(const float* t, int level, __m512i pos, const __mmask16* hi) {
+  return lookup<__m512, float, perm1_ps, perm2_ps, blend_ps, load_ps, gather_ps>(t, level, pos,
+                                                                                 hi);
+}
+MLO_AVX512 inline __m512i lookup_i(const uint32_t* t, int level, __m512i pos,
+                                   const __mmask16* hi) {
+  return lookup<__m512i, uint32_t, perm1_epi, perm2_epi, blend_epi, load_epi, gather_epi>(
+      t, level, pos, hi);
+}
+
+// Feature values of one 16-row vector: S floats per row (S = 2..16), or gathered rows.
+template <int S>
+struct Rows {
+  static constexpr int kPairs = S / 2;  // register pairs of 32 floats (32 / S rows each)
+  const float* x;                       // 16 * S floats
+  MLO_AVX512 __m512 select(__m512i base, __m512i info) const {
+    // vpermt2ps reads the low 5 index bits only: base (row * S mod 32) + feature, the flip
+    // bit 31 is ignored.
+    __m512i idx = _mm512_or_si512(base, info);
+    __m512 c[kPairs];
+    for (int p = 0; p < kPairs; ++p)
+      c[p] = _mm512_permutex2var_ps(_mm512_load_ps(x + 32 * p), idx,
+                                    _mm512_load_ps(x + 32 * p + 16));
+    // Lane r belongs to pair r * S / 32; combine pairs by the bits of that number.
+    for (int b = 0, step = 1; step < kPairs; ++b, step *= 2) {
+      __mmask16 m = 0;
+      for (int r = 0; r < 16; ++r)
+        if (((r * S / 32) >> b) & 1) m = static_cast<__mmask16>(m | (1u << r));
+      for (int p = 0; p + step < kPairs; p += 2 * step) c[p] = _mm512_mask_blend_ps(m, c[p], c[p + step]);
     }
-  } else if (width <= 128) {
-    for (int v = 0; v < kVectors; ++v) {
-      __m512i chunk_of = _mm512_srli_epi32(pos[v], 5);
-      for (size_t c = 0; c < width / 32; ++c) {
-        const float* t = thr + 32 * c;
-        const uint32_t* in = info + 32 * c;
-        __m512 tr = _mm512_permutex2var_ps(_mm512_loadu_ps(t), pos[v], _mm512_loadu_ps(t + 16));
-        __m512i ir =
-            _mm512_permutex2var_epi32(_mm512_loadu_si512(in), pos[v], _mm512_loadu_si512(in + 16));
-        if (c == 0) {
-          tv[v] = tr;
-          iv[v] = ir;
-        } else {
-          __mmask16 hit = _mm512_cmpeq_epi32_mask(chunk_of, _mm512_set1_epi32(static_cast<int>(c)));
-          tv[v] = _mm512_mask_mov_ps(tv[v], hit, tr);
-          iv[v] = _mm512_mask_mov_epi32(iv[v], hit, ir);
-        }
-      }
-    }
+    return c[0];
+  }
+};
+
+template <int S>
+MLO_AVX512 inline __m512i lane_base() {
+  alignas(64) int32_t b[16];
+  for (int r = 0; r < 16; ++r) b[r] = (r * S) & 31;
+  return _mm512_load_si512(b);
+}
+
+// S == 0: rows are read from the row-major block with gathers (any number of features).
+template <int S>
+MLO_AVX512 void margins_impl(const KernelArgs& a) {
+  constexpr int kStride = S == 0 ? 1 : S;
+  alignas(64) float xs[S == 0 ? 16 : kBlock * kStride];
+  __m512i base[kVectors];
+  if constexpr (S > 0) {
+    // Copy the block into S floats per row (zero padding; tail rows zero, their margins unused).
+    std::memset(xs, 0, sizeof(xs));
+    for (size_t r = 0; r < a.rows; ++r)
+      std::memcpy(xs + r * S, a.x + r * a.cols, a.num_features * sizeof(float));
+    for (auto& b : base) b = lane_base<S>();
   } else {
     for (int v = 0; v < kVectors; ++v) {
-      tv[v] = _mm512_i32gather_ps(pos[v], thr, 4);
-      iv[v] = _mm512_i32gather_epi32(pos[v], info, 4);
+      alignas(64) int32_t offs[16];
+      for (int i = 0; i < 16; ++i) {
+        size_t r = std::min(static_cast<size_t>(v * 16 + i), a.rows - 1);  // tail: last row
+        offs[i] = static_cast<int32_t>(r * a.cols);
+      }
+      base[v] = _mm512_load_si512(offs);
+    }
+  }
+  const __m512i feature_mask = _mm512_set1_epi32(0x7fffffff);
+  const __m512i flip_mask = _mm512_set1_epi32(static_cast<int>(0x80000000u));
+  const __m512i one = _mm512_set1_epi32(1);
+  for (const auto& t : std::span(a.trees, a.num_trees)) {
+    const float* thr = a.thr + t.node_offset;
+    const uint32_t* info = a.info + t.node_offset;
+    __m512i pos[kVectors];
+    for (auto& p : pos) p = _mm512_setzero_si512();
+    size_t off = 0;
+    for (int l = 0; l <= t.depth; ++l) {
+      for (int v = 0; v < kVectors; ++v) {
+        __mmask16 hi[3] = {0, 0, 0};
+        if (l > 5 && l <= kMaxPermuteLevel)
+          for (int b = 0; b < l - 5; ++b)
+            hi[b] = _mm512_test_epi32_mask(pos[v], _mm512_set1_epi32(32 << b));
+        if (l == t.depth) {  // leaves
+          float* m = a.margin + static_cast<size_t>(t.group) * kBlock + 16 * v;
+          __m512 leaf = lookup_f(a.leaves + t.leaf_offset, l, pos[v], hi);
+          _mm512_storeu_ps(m, _mm512_add_ps(_mm512_loadu_ps(m), leaf));
+          continue;
+        }
+        __m512 tv = lookup_f(thr + off, l, pos[v], hi);
+        __m512i iv = lookup_i(info + off, l, pos[v], hi);
+        __m512 xv;
+        if constexpr (S > 0) {
+          xv = Rows<S>{xs + 16 * S * v}.select(base[v], iv);
+        } else {
+          __m512i at = _mm512_add_epi32(base[v], _mm512_and_si512(iv, feature_mask));
+          xv = _mm512_i32gather_ps(at, a.x, 4);
+        }
+        // Mirrored (default-left) nodes compare -x; NaN compares false either way.
+        xv = _mm512_castsi512_ps(
+            _mm512_xor_si512(_mm512_castps_si512(xv), _mm512_and_si512(iv, flip_mask)));
+        __mmask16 left = _mm512_cmp_ps_mask(xv, tv, _CMP_LT_OQ);
+        pos[v] = _mm512_add_epi32(pos[v], pos[v]);
+        pos[v] = _mm512_mask_add_epi32(pos[v], static_cast<__mmask16>(~left), pos[v], one);
+      }
+      off += std::max<size_t>(size_t{1} << l, 16);
     }
   }
 }
@@ -59,50 +186,17 @@ MLO_AVX512 inline void lookup_level(const float* thr, const uint32_t* info, size
 }  // namespace
 
 MLO_AVX512 void margins_avx512(const KernelArgs& a) {
-  const NativeForest& f = *a.forest;
-  __m512i row_offset[kVectors];
-  for (int v = 0; v < kVectors; ++v) {
-    alignas(64) int32_t offs[16];
-    for (int i = 0; i < 16; ++i) {
-      size_t r =
-          std::min(static_cast<size_t>(v * 16 + i), a.rows - 1);  // tail lanes repeat the last row
-      offs[i] = static_cast<int32_t>(r * a.cols);
-    }
-    row_offset[v] = _mm512_load_si512(offs);
-  }
-  const __m512i feature_mask = _mm512_set1_epi32(0x7fffffff);
-  const __m512i default_left_bit = _mm512_set1_epi32(static_cast<int>(0x80000000u));
-  const __m512i one = _mm512_set1_epi32(1);
-  for (const auto& t : f.trees_) {
-    const float* thr = f.nodes_thr_.data() + t.node_offset;
-    const uint32_t* info = f.nodes_info_.data() + t.node_offset;
-    __m512i pos[kVectors];
-    for (auto& p : pos) p = _mm512_setzero_si512();
-    size_t off = 0;
-    for (int l = 0; l < t.depth; ++l) {
-      size_t width = size_t{1} << l;
-      __m512 tv[kVectors];
-      __m512i iv[kVectors];
-      lookup_level(thr + off, info + off, width, pos, tv, iv);
-      for (int v = 0; v < kVectors; ++v) {
-        __m512i at = _mm512_add_epi32(row_offset[v], _mm512_and_si512(iv[v], feature_mask));
-        __m512 xv = _mm512_i32gather_ps(at, a.x, 4);
-        __mmask16 lt = _mm512_cmp_ps_mask(xv, tv[v], _CMP_LT_OQ);
-        __mmask16 nan = _mm512_cmp_ps_mask(xv, xv, _CMP_UNORD_Q);
-        __mmask16 dl = _mm512_test_epi32_mask(iv[v], default_left_bit);
-        __mmask16 left = static_cast<__mmask16>(lt | (nan & dl));
-        pos[v] = _mm512_add_epi32(pos[v], pos[v]);
-        pos[v] = _mm512_mask_add_epi32(pos[v], static_cast<__mmask16>(~left), pos[v], one);
-      }
-      off += std::max<size_t>(width, 16);
-    }
-    const float* leaves = f.leaves_.data() + t.leaf_offset;
-    float* m = a.margin + static_cast<size_t>(t.group) * kBlock;
-    for (int v = 0; v < kVectors; ++v) {
-      __m512 lv = _mm512_i32gather_ps(pos[v], leaves, 4);
-      _mm512_storeu_ps(m + 16 * v, _mm512_add_ps(_mm512_loadu_ps(m + 16 * v), lv));
-    }
-  }
+  size_t n = a.num_features;
+  if (n <= 2)
+    margins_impl<2>(a);
+  else if (n <= 4)
+    margins_impl<4>(a);
+  else if (n <= 8)
+    margins_impl<8>(a);
+  else if (n <= 16)
+    margins_impl<16>(a);
+  else
+    margins_impl<0>(a);
 }
 
 }  // namespace mlo

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include "mlo/model/native_forest.hpp"
 
@@ -10,8 +11,14 @@ namespace mlo {
 
 inline constexpr size_t kBlock = 64;  // rows per block; margins are m[group * kBlock + row]
 
+// The forest's layout (see NativeForest::Tree) and one block of rows.
 struct KernelArgs {
-  const NativeForest* forest;
+  const NativeForest::Tree* trees;
+  size_t num_trees;
+  const float* thr;        // nodes_thr_
+  const uint32_t* info;    // nodes_info_
+  const float* leaves;     // leaves_
+  size_t num_features;
   const float* x;  // first row of the block, row-major
   size_t cols;
   size_t rows;  // 1..kBlock

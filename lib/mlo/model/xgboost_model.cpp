@@ -3,6 +3,8 @@
 // shown to users.
 #include "mlo/model/xgboost_model.hpp"
 
+#include "mlo/model/model_document.hpp"
+
 #include <xgboost/c_api.h>
 #include <xgboost/version_config.h>
 
@@ -82,25 +84,13 @@ bool parse_last_metric(const char* text, std::string& name, double& value) {
   return end != item.c_str() + colon + 1;
 }
 
-// XGBoost 1.7 dispatches a buffer starting with '{' on its second byte: '"' is JSON, a letter
-// is UBJSON. Pretty-printed JSON ("{\n  \"learner\"...") therefore needs compacting first.
+// Validates the model before XGBoost sees it (XGBoost trusts sizes and child indices and can
+// crash, hang or allocate without bound on a crafted file), then prepares the bytes: XGBoost
+// 1.7 dispatches a buffer starting with '{' on its second byte ('"' is JSON, a letter is
+// UBJSON), so pretty-printed JSON is compacted first.
 Result<std::string> normalize_model_bytes(std::string_view bytes) {
-  auto invalid = [](const std::string& why) {
-    return make_error(ErrorCode::kInvalidInput, "model: not an XGBoost JSON/UBJSON model: " + why);
-  };
-  if (bytes.size() < 2 || bytes[0] != '{') return invalid("does not start with '{'");
-  nlohmann::json doc;
-  bool text = bytes[1] == '"' || std::isspace(static_cast<unsigned char>(bytes[1]));
-  try {
-    doc = text ? nlohmann::json::parse(bytes) : nlohmann::json::from_ubjson(bytes);
-  } catch (const std::exception& e) {
-    std::string why = e.what();
-    if (auto nl = why.find('\n'); nl != std::string::npos) why.resize(nl);
-    return invalid(text ? "bad JSON (" + why + ")" : "bad or truncated UBJSON (" + why + ")");
-  }
-  if (!doc.is_object() || !doc.contains("learner") || !doc["learner"].is_object())
-    return invalid("no 'learner' object");
-  if (text && bytes[1] != '"') return doc.dump();
+  MLO_TRY(ModelDocument::parse(bytes));
+  if (model_is_json_text(bytes) && bytes[1] != '"') return compact_json(bytes);
   return std::string(bytes);
 }
 

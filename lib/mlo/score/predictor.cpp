@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "mlo/model/model_document.hpp"
 #include "mlo/model/native_forest.hpp"
 #include "mlo/registry/registry.hpp"
 
@@ -84,25 +87,35 @@ Result<Predictor> Predictor::from_bytes(const std::string& model_bytes, const Pr
   auto impl = std::make_unique<Impl>();
   impl->spec = spec;
   impl->task = task;
-  MLO_ASSIGN_OR_RETURN(XgbModel model, XgbModel::load(model_bytes));
-  if (model.num_features() != spec.features.size())
+  // The native engine reads the model file straight into its layout; XGBoost is loaded only
+  // when it is asked for or the native evaluator cannot reproduce the model.
+  MLO_ASSIGN_OR_RETURN(ModelDocument doc, ModelDocument::parse(model_bytes));
+  if (static_cast<size_t>(doc.num_feature) != spec.features.size())
     return make_error(ErrorCode::kInvalidInput,
                       fmt::format("the model expects {} features, the preprocess spec has {}",
-                                  model.num_features(), spec.features.size()));
-  impl->objective = model.objective();
-  impl->num_outputs = model.num_outputs();
+                                  doc.num_feature, spec.features.size()));
+  impl->objective = doc.objective;
+  impl->num_outputs = doc.objective == "multi:softprob"
+                          ? static_cast<int>(std::max<int64_t>(doc.num_class, 1))
+                          : 1;
   if (engine != Engine::kXgboost) {
-    MLO_ASSIGN_OR_RETURN(NativeForest forest, NativeForest::build(model));
+    MLO_ASSIGN_OR_RETURN(NativeForest forest, NativeForest::from_document(doc));
     if (forest.supported()) {
       impl->native.emplace(std::move(forest));
       impl->num_outputs = impl->native->num_outputs();
     } else if (engine == Engine::kNative) {
-      return make_error(ErrorCode::kInvalidInput, "--engine native cannot evaluate this model: " +
+      return make_error(ErrorCode::kInvalidInput, "the native engine cannot evaluate this model: " +
                                                       forest.unsupported_reason());
     }
   }
+  doc = ModelDocument{};  // release the arrays before XGBoost builds its own copy
   impl->engine = impl->native ? "native" : "xgboost";
-  if (!impl->native) impl->xgb.emplace(std::move(model));
+  if (!impl->native) {
+    MLO_ASSIGN_OR_RETURN(XgbModel model, XgbModel::load(model_bytes));
+    impl->objective = model.objective();
+    impl->num_outputs = model.num_outputs();
+    impl->xgb.emplace(std::move(model));
+  }
   return Predictor(std::move(impl));
 }
 

@@ -8,6 +8,9 @@
 #include <xgboost/c_api.h>
 #include <xgboost/version_config.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <cstring>
 #include <mutex>
@@ -125,11 +128,20 @@ std::string collective_config_json(const CollectiveConfig& c) {
 
 Result<CollectiveMember> collective_join(const CollectiveConfig& c) {
   const std::string where = fmt::format("tracker {}:{}", c.tracker_host, c.tracker_port);
-  // Rabit logs connection retries and stack traces to stderr; lib/ never prints (the error
-  // comes back through XGBGetLastError).
+  // Rabit logs connection retries, stack traces and "task N got new rank R" to stderr whatever
+  // the verbosity; lib/ never prints (errors come back through XGBGetLastError), so stderr
+  // points at /dev/null while joining. Joining happens before any other thread of ours runs.
   XGBSetGlobalConfig(R"({"verbosity":0})");
-  if (XGCommunicatorInit(collective_config_json(c).c_str()) != 0)
-    return xgb_error(ErrorCode::kRuntime, "cannot join the " + where);
+  int saved = dup(STDERR_FILENO);
+  int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (saved >= 0 && devnull >= 0) dup2(devnull, STDERR_FILENO);
+  int rc = XGCommunicatorInit(collective_config_json(c).c_str());
+  if (saved >= 0) {
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+  }
+  if (devnull >= 0) close(devnull);
+  if (rc != 0) return xgb_error(ErrorCode::kRuntime, "cannot join the " + where);
   CollectiveMember m{XGCommunicatorGetRank(), XGCommunicatorGetWorldSize()};
   const bool distributed = XGCommunicatorIsDistributed() != 0;
   if (!distributed || m.world != c.world) {

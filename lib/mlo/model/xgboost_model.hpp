@@ -41,10 +41,10 @@ struct TrainOptions {
 struct CollectiveConfig {
   std::string tracker_host;
   int tracker_port = 0;
-  std::string task_id;      // the tracker sorts ranks by it (zero-padded); "" = let it choose
-  int world = 0;            // expected number of workers
-  int timeout_sec = 300;    // bound on every collective operation (a hung or lost peer)
-  int connect_retry = 3;    // tries to reach the tracker
+  std::string task_id;    // the tracker sorts ranks by it (zero-padded); "" = let it choose
+  int world = 0;          // expected number of workers
+  int timeout_sec = 300;  // bound on every collective operation (a hung or lost peer)
+  int connect_retry = 3;  // tries to reach the tracker
 };
 
 struct CollectiveMember {

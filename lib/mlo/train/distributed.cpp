@@ -31,8 +31,8 @@ class JobDir {
     if (base.empty()) base = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
     std::string templ = base + "/mlo-train.XXXXXX";
     if (!mkdtemp(templ.data()))
-      return make_error(ErrorCode::kRuntime, "cannot create a job directory in " + base + ": " +
-                                                 std::strerror(errno));
+      return make_error(ErrorCode::kRuntime,
+                        "cannot create a job directory in " + base + ": " + std::strerror(errno));
     return JobDir(templ);
   }
   JobDir(JobDir&& o) noexcept : path_(std::exchange(o.path_, "")) {}
@@ -152,9 +152,9 @@ Status set_distributed_tree_method(Recipe& recipe) {
     return {};
   }
   if (it->second == "hist" || it->second == "approx") return {};
-  return make_error(ErrorCode::kInvalidInput,
-                    "params.tree_method " + it->second +
-                        ": XGBoost trains distributed only with hist or approx");
+  return make_error(
+      ErrorCode::kInvalidInput,
+      "params.tree_method " + it->second + ": XGBoost trains distributed only with hist or approx");
 }
 
 Result<TrainOutcome> train_recipe_distributed(Recipe recipe, const TrainInputs& inputs,

@@ -34,9 +34,9 @@ struct DistributedOptions {
   // argv prefix that starts this program's worker role; the launcher appends
   // <job dir> <host:port> <world> <task id> (see run_train_worker).
   std::vector<std::string> worker_command;
-  int collective_timeout_sec = 300;  // a hung peer becomes an error after this long
-  int job_timeout_sec = 0;           // wall clock for the whole fit; 0 = no limit
-  std::string tmp_dir;               // job directory parent; "" = $TMPDIR or /tmp
+  int collective_timeout_sec = 300;         // a hung peer becomes an error after this long
+  int job_timeout_sec = 0;                  // wall clock for the whole fit; 0 = no limit
+  std::string tmp_dir;                      // job directory parent; "" = $TMPDIR or /tmp
   std::string python = "/usr/bin/python3";  // runs XGBoost 1.7's tracker
 };
 

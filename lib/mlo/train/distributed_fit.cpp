@@ -17,10 +17,10 @@ Result<const TableColumn*> find_column(const Table& t, const std::string& name,
     return make_error(ErrorCode::kInvalidInput,
                       "column '" + name + "' is not in the training data");
   if (col->type != type)
-    return make_error(ErrorCode::kInvalidInput,
-                      "column '" + name + (type == TableColumn::Type::kNumeric
-                                               ? "' is listed as numeric but holds text"
-                                               : "' was not read as text"));
+    return make_error(ErrorCode::kInvalidInput, "column '" + name +
+                                                    (type == TableColumn::Type::kNumeric
+                                                         ? "' is listed as numeric but holds text"
+                                                         : "' was not read as text"));
   return col;
 }
 
@@ -108,7 +108,8 @@ Result<PreprocessSpec> merge_partial_fits(const std::vector<std::string>& partia
     }
     return spec;
   } catch (const std::exception& e) {
-    return make_error(ErrorCode::kRuntime, std::string("merge preprocessing summaries: ") + e.what());
+    return make_error(ErrorCode::kRuntime,
+                      std::string("merge preprocessing summaries: ") + e.what());
   }
 }
 

@@ -21,9 +21,9 @@
 namespace mlo::train {
 
 struct MultiHostOptions {
-  std::string tracker;       // host:port
+  std::string tracker;  // host:port
   int world = 0;
-  std::optional<int> rank;   // task id hint (job array index)
+  std::optional<int> rank;  // task id hint (job array index)
   int collective_timeout_sec = 300;
 };
 

@@ -24,11 +24,11 @@
 namespace mlo::train {
 
 struct TrackerOptions {
-  int world = 0;                     // number of workers, >= 1
-  std::string host_ip = "127.0.0.1"; // address to bind and to give to workers
-  int port = 0;                      // 0 = any free port
-  std::string log_path;              // the tracker's log; "" = discarded, "-" = our stderr
-  int start_timeout_ms = 30000;      // for the tracker to report its port
+  int world = 0;                            // number of workers, >= 1
+  std::string host_ip = "127.0.0.1";        // address to bind and to give to workers
+  int port = 0;                             // 0 = any free port
+  std::string log_path;                     // the tracker's log; "" = discarded, "-" = our stderr
+  int start_timeout_ms = 30000;             // for the tracker to report its port
   std::string python = "/usr/bin/python3";  // Debian's, with python3-xgboost
 };
 

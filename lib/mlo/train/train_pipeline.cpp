@@ -212,7 +212,7 @@ Result<TrainOutcome> train_recipe(const Recipe& recipe, const TrainInputs& in,
   stage(progress, fmt::format("training on {} rows, evaluating on {}", train.rows, eval.rows));
   DenseView ev = eval.view();
   auto model = in.fit ? in.fit(train.view(), train.y, &ev, &eval.y, topt)
-                     : XgbModel::train(train.view(), train.y, &ev, &eval.y, topt);
+                      : XgbModel::train(train.view(), train.y, &ev, &eval.y, topt);
   if (!model.ok()) return make_error(model.error().code, model.error().message);
   out.best_iteration =
       model->best_iteration() >= 0 ? model->best_iteration() : out.rounds_trained - 1;

@@ -27,10 +27,9 @@ namespace mlo::train {
 
 // Fits the booster on the prepared matrices; the default is XgbModel::train in this process.
 // Distributed training (distributed.hpp) substitutes one that trains across worker processes.
-using FitFn = std::function<Result<XgbModel>(DenseView x, const std::vector<float>& y,
-                                             const DenseView* eval_x,
-                                             const std::vector<float>* eval_y,
-                                             const TrainOptions& options)>;
+using FitFn = std::function<Result<XgbModel>(
+    DenseView x, const std::vector<float>& y, const DenseView* eval_x,
+    const std::vector<float>* eval_y, const TrainOptions& options)>;
 
 // Fits the preprocessing on the training table; the default is fit_preprocess. Multi-host
 // training substitutes one that merges every shard's summary (distributed_fit.hpp).

@@ -1,6 +1,10 @@
-// mlo list [-l] [NAME]: models with version counts and aliases from one key listing (with -l
-// also the latest manifest of each model), or the versions of one model.
+// mlo list [-l] [NAME] [--label k=v] [--status S] [--alias A] [--sort METRIC]: models with
+// version counts and aliases from one key listing (with -l also the latest manifest of each
+// model), or versions (of one model, or of all when filtering) with their effective status and
+// labels from the audit chain.
 #include <iostream>
+
+#include <fmt/format.h>
 
 #include "command.hpp"
 #include "mlo/registry/alias.hpp"
@@ -58,47 +62,97 @@ Result<int> list_all(const Context& ctx, Store& store, bool long_format) {
   return 0;
 }
 
-Result<int> list_one(const Context& ctx, Store& store, const std::string& name) {
-  MLO_ASSIGN_OR_RETURN(std::vector<int64_t> numbers, list_versions(store, name));
-  MLO_ASSIGN_OR_RETURN(std::vector<AliasRecord> aliases, list_aliases(store, name));
-  std::map<int64_t, std::vector<std::string>> alias_of;
-  for (const auto& a : aliases) alias_of[a.version].push_back(a.alias);
+std::string labels_text(const std::map<std::string, std::string>& labels) {
+  std::string s;
+  for (const auto& [k, v] : labels) s += (s.empty() ? "" : ",") + k + "=" + v;
+  return s.empty() ? "-" : s;
+}
+
+std::string metric_text(const ModelVersion& mv, const std::string& metric) {
+  auto it = mv.metrics.find(metric);
+  return it == mv.metrics.end() ? "-" : fmt::format("{:.6g}", it->second);
+}
+
+// Versions of one model, or of every model when filters are given without a name.
+Result<int> list_versions_table(const Context& ctx, Store& store, const VersionQuery& q) {
+  MLO_ASSIGN_OR_RETURN(std::vector<VersionRow> rows, query_versions(store, q));
   nlohmann::json versions = nlohmann::json::array();
-  std::vector<std::vector<std::string>> rows;
-  for (int64_t n : numbers) {
-    MLO_ASSIGN_OR_RETURN(VersionRecord rec, load_version_record(store, name, n));
-    const ModelVersion& mv = rec.manifest;
-    versions.push_back({{"version", n},
+  std::vector<std::vector<std::string>> table;
+  for (const auto& r : rows) {
+    const ModelVersion& mv = r.manifest;
+    versions.push_back({{"name", mv.name},
+                        {"version", mv.version},
                         {"created", mv.created},
                         {"created_by", mv.created_by},
                         {"task", mv.task},
-                        {"status", mv.status},
+                        {"status", r.state.status},
+                        {"approvers", r.state.approvers},
+                        {"labels", r.state.labels},
+                        {"description", r.state.description},
+                        {"metrics", mv.metrics},
                         {"size", total_size(mv)},
-                        {"aliases", alias_of[n]},
-                        {"manifest_digest", rec.digest}});
-    rows.push_back({std::to_string(n), mv.created, mv.created_by, mv.task, mv.status,
-                    std::to_string(total_size(mv)), join(alias_of[n])});
+                        {"aliases", r.aliases},
+                        {"manifest_digest", r.digest}});
+    std::vector<std::string> row = {std::to_string(mv.version), mv.created, mv.created_by,
+                                    mv.task, r.state.status, std::to_string(total_size(mv)),
+                                    join(r.aliases), labels_text(r.state.labels)};
+    if (q.name.empty()) row.insert(row.begin(), mv.name);
+    if (!q.sort_metric.empty()) row.push_back(metric_text(mv, q.sort_metric));
+    table.push_back(std::move(row));
   }
-  if (ctx.global.json)
-    print_json({{"name", name}, {"versions", versions}});
-  else
-    print_table({"VERSION", "CREATED", "BY", "TASK", "STATUS", "SIZE", "ALIASES"}, rows);
+  if (ctx.global.json) {
+    nlohmann::json doc = {{"versions", versions}};
+    if (!q.name.empty()) doc["name"] = q.name;
+    print_json(doc);
+    return 0;
+  }
+  std::vector<std::string> header = {"VERSION", "CREATED", "BY",      "TASK",
+                                     "STATUS",  "SIZE",    "ALIASES", "LABELS"};
+  if (q.name.empty()) header.insert(header.begin(), "NAME");
+  if (!q.sort_metric.empty()) header.push_back(q.sort_metric);
+  print_table(header, table);
   return 0;
+}
+
+struct ListFlags {
+  std::string name;
+  bool long_format = false;
+  std::vector<std::string> labels;
+  std::string status, alias, sort;
+};
+
+Result<VersionQuery> to_query(const ListFlags& f) {
+  VersionQuery q{f.name, {}, f.status, f.alias, f.sort};
+  for (const auto& item : f.labels) {
+    const size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return make_error(ErrorCode::kUsage, "--label '" + item + "': expected KEY=VALUE");
+    q.labels[item.substr(0, eq)] = item.substr(eq + 1);
+  }
+  return q;
 }
 
 }  // namespace
 
 void setup_list(CLI::App& app, Context& ctx) {
-  auto name = std::make_shared<std::string>();
-  auto long_format = std::make_shared<bool>(false);
-  app.add_option("name", *name, "List the versions of this model");
-  app.add_flag("-l,--long", *long_format,
+  auto f = std::make_shared<ListFlags>();
+  app.add_option("name", f->name, "List the versions of this model");
+  app.add_flag("-l,--long", f->long_format,
                "Also read each model's latest manifest (created, task, status)");
-  app.callback([&ctx, name, long_format] {
-    ctx.run = [&ctx, name, long_format]() -> Result<int> {
-      if (!name->empty()) MLO_TRY(validate_model_name(*name));
+  app.add_option("--label", f->labels, "Only versions with this label KEY=VALUE (repeatable)");
+  app.add_option("--status", f->status, "Only versions with this status");
+  app.add_option("--alias", f->alias, "Only the version holding this alias");
+  app.add_option("--sort", f->sort, "Sort versions by this metric, highest first");
+  app.callback([&ctx, f] {
+    ctx.run = [&ctx, f]() -> Result<int> {
+      if (!f->name.empty()) MLO_TRY(validate_model_name(f->name));
+      auto query = to_query(*f);
+      if (!query.ok()) return make_error(query.error().code, "list: " + query.error().message);
       MLO_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.open_store());
-      auto rc = name->empty() ? list_all(ctx, *store, *long_format) : list_one(ctx, *store, *name);
+      const bool filtered =
+          !f->labels.empty() || !f->status.empty() || !f->alias.empty() || !f->sort.empty();
+      auto rc = f->name.empty() && !filtered ? list_all(ctx, *store, f->long_format)
+                                             : list_versions_table(ctx, *store, *query);
       if (!rc.ok()) return make_error(rc.error().code, "list: " + rc.error().message);
       return rc;
     };

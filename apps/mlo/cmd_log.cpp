@@ -1,4 +1,4 @@
-// mlo log NAME: a model's audit events, oldest first; with --runs, its drift and score run
+// mlo log NAME: a model's audit events, oldest first (who, what, when, why); with --runs, its drift and score run
 // records instead (a feature's drift over time with --feature).
 #include <iostream>
 
@@ -22,6 +22,29 @@ struct LogOptions {
   size_t limit = 0;
 };
 
+std::string field(const Event& e, const std::string& key) {
+  auto it = e.fields.find(key);
+  return it == e.fields.end() ? std::string() : it->second;
+}
+
+// What changed, in words: "version 2", "champion 1 -> 2", "version 3 team=ops".
+std::string event_what(const Event& e) {
+  const std::string version = field(e, "version");
+  if (!field(e, "alias").empty())
+    return field(e, "alias") + " " + field(e, "from") + " -> " + version;
+  std::string what = "version " + version;
+  for (const auto& [k, v] : e.fields)
+    if (k.rfind("label.", 0) == 0) what += " " + k.substr(6) + "=" + v;
+  if (field(e, "repaired") == "true") what += " (repaired)";
+  return what;
+}
+
+std::string event_why(const Event& e) {
+  for (const char* key : {"reason", "comment", "description"})
+    if (!field(e, key).empty()) return field(e, key);
+  return "-";
+}
+
 Result<int> show_events(const Context& ctx, Store& store, const std::string& name) {
   MLO_ASSIGN_OR_RETURN(std::vector<Event> events, read_events(store, name));
   if (events.empty()) MLO_TRY(list_versions(store, name));  // kNotFound for an unknown model
@@ -32,12 +55,9 @@ Result<int> show_events(const Context& ctx, Store& store, const std::string& nam
     return 0;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auto& e : events) {
-    std::string details;
-    for (const auto& [k, v] : e.fields) details += (details.empty() ? "" : " ") + k + "=" + v;
-    rows.push_back({std::to_string(e.number), e.time, e.actor, e.type, details});
-  }
-  print_table({"EVENT", "TIME", "ACTOR", "TYPE", "DETAILS"}, rows);
+  for (const auto& e : events) rows.push_back({std::to_string(e.number), e.time, e.actor, e.type,
+                                               event_what(e), event_why(e)});
+  print_table({"EVENT", "TIME", "WHO", "TYPE", "WHAT", "WHY"}, rows);
   return 0;
 }
 

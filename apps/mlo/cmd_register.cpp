@@ -12,7 +12,7 @@
 #include "mlo/core/atomic_file.hpp"
 #include "mlo/core/version.hpp"
 #include "mlo/data/preprocess.hpp"
-#include "mlo/drift/stream.hpp"
+#include "mlo/drift/baseline.hpp"
 #include "mlo/model/feature_info.hpp"
 #include "mlo/model/xgboost_model.hpp"
 #include "mlo/registry/manifest_json.hpp"
@@ -32,6 +32,7 @@ struct RegisterOptions {
   std::string reference;  // --reference FILE.csv: drift baseline profile (helper "drift")
   bool if_new = false;
   bool dry_run = false;
+  int64_t repair = 0;  // --repair N: append the missing `registered` event of NAME:N
 };
 
 Error usage(const std::string& message) {
@@ -147,20 +148,15 @@ Result<std::map<std::string, std::string>> parse_extra_artifacts(
   return pairs;
 }
 
-// --reference: one streaming pass over the reference data builds the drift baseline profile
-// of the schema's features (added by helper "drift"; see lib/mlo/drift/profile.hpp).
+// --reference: the drift baseline profile of the schema's features, built by the one function
+// train and retrain use too (lib/mlo/drift/baseline.hpp).
 Result<std::string> baseline_from_reference(const std::string& path, const std::vector<FeatureSpec>& features) {
   std::vector<drift::FeatureDecl> decls;
   for (const auto& f : features)
     decls.push_back({f.name, f.type == "categorical" ? drift::FeatureKind::kCategorical : drift::FeatureKind::kNumeric});
-  auto builder = drift::ProfileBuilder::baseline(decls);
-  auto streamed = drift::profile_stream(path, builder);
-  if (!streamed.ok()) return make_error(streamed.error().code, "register: --reference " + streamed.error().message);
-  for (size_t f = 0; f < decls.size(); ++f) {
-    if (!streamed->present[f]) return invalid("--reference " + path + ": no column '" + decls[f].name + "'");
-  }
-  if (streamed->rows == 0) return invalid("--reference " + path + ": no data rows");
-  return builder.finish().to_json();
+  auto baseline = drift::build_baseline(path, decls);
+  if (!baseline.ok()) return make_error(baseline.error().code, "register: --reference " + baseline.error().message);
+  return baseline;
 }
 
 // Builds the request: everything validated before anything is written.
@@ -253,9 +249,33 @@ void print_result(const Context& ctx, const RegisterResult& r, bool dry_run) {
     info(fmt::format("stored {:.3f} GiB of artifacts in {:.3f} s ({:.2f} GiB/s)", gib,
                      r.hash_seconds, r.hash_seconds > 0 ? gib / r.hash_seconds : 0.0));
   }
-  if (!r.event_warning.empty())
-    info("warning: " + ref +
-         " was registered but its audit event was not written: " + r.event_warning);
+}
+
+// The version exists but reads refuse it until its `registered` event is written: fail loudly
+// with the exact repair command.
+Error event_failure(const RegisterResult& r) {
+  const std::string ref = r.manifest.name + ":" + std::to_string(r.manifest.version);
+  return make_error(ErrorCode::kRuntime,
+                    "register " + r.manifest.name + ": " + ref +
+                        " was written but its audit event was not (" + r.event_warning +
+                        "); repair with: mlo register " + r.manifest.name + " --repair " +
+                        std::to_string(r.manifest.version));
+}
+
+Result<int> repair(const Context& ctx, const RegisterOptions& o) {
+  if (!o.model.empty() || o.if_new || o.dry_run)
+    return usage("--repair takes no --model, --if-new or --dry-run");
+  MLO_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.open_store());
+  auto event = repair_registration(*store, o.name, o.repair);
+  const std::string ref = o.name + ":" + std::to_string(o.repair);
+  if (!event.ok())
+    return make_error(event.error().code, "register --repair " + ref + ": " + event.error().message);
+  if (ctx.global.json)
+    print_json({{"ref", ref}, {"repaired", true}, {"event", *event}});
+  else
+    std::cout << ref << "\n";
+  info("recorded the 'registered' event of " + ref + " (event " + std::to_string(*event) + ")");
+  return 0;
 }
 
 }  // namespace
@@ -263,7 +283,7 @@ void print_result(const Context& ctx, const RegisterResult& r, bool dry_run) {
 void setup_register(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<RegisterOptions>();
   app.add_option("name", o->name, "Model name: [a-z0-9][a-z0-9._-]*")->required();
-  app.add_option("--model", o->model, "XGBoost model file (JSON or UBJSON)")->required();
+  app.add_option("--model", o->model, "XGBoost model file (JSON or UBJSON); required unless --repair");
   app.add_option("--preprocess", o->preprocess, "Preprocess spec (YAML); sets the feature schema");
   app.add_option("--param", o->params, "Training parameter KEY=VALUE (repeatable)");
   app.add_option("--metric", o->metrics, "Evaluation metric KEY=NUMBER (repeatable)");
@@ -276,8 +296,13 @@ void setup_register(CLI::App& app, Context& ctx) {
   app.add_flag("--if-new", o->if_new,
                "Return the existing version if identical content is already registered");
   app.add_flag("--dry-run", o->dry_run, "Validate and hash, write nothing");
+  app.add_option("--repair", o->repair,
+                 "Append the missing 'registered' event of version N (after an interrupted register)")
+      ->check(CLI::Range(int64_t{1}, int64_t{999999999999999}));
   app.callback([&ctx, o] {
     ctx.run = [&ctx, o]() -> Result<int> {
+      if (o->repair > 0) return repair(ctx, *o);
+      if (o->model.empty()) return usage("--model is required");
       MLO_ASSIGN_OR_RETURN(RegisterRequest req, build_request(*o));
       MLO_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.open_store());
       auto result = register_version(*store, std::move(req));
@@ -285,6 +310,7 @@ void setup_register(CLI::App& app, Context& ctx) {
         return make_error(result.error().code,
                           "register " + o->name + ": " + result.error().message);
       print_result(ctx, *result, o->dry_run);
+      if (!result->event_warning.empty()) return event_failure(*result);
       if (!result->existed && !o->dry_run)
         notify_event(ctx, {notify::kRegistered, result->manifest.name, result->manifest.version,
                            fmt::format("mlo: registered {}:{}", result->manifest.name,

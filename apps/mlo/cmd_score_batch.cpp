@@ -4,6 +4,7 @@
 // input file or output directory, 1 I/O.
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "command.hpp"
+#include "mlo/core/output_file.hpp"
 #include "mlo/core/time.hpp"
 #include "mlo/registry/registry.hpp"
 #include "mlo/score/run_record.hpp"
@@ -34,6 +36,8 @@ struct ScoreBatchFlags {
   std::string engine = "auto";
   std::string on_bad_row = "fail";
   size_t chunk_kib = 2048;
+  std::string shadow;  // --shadow REF2
+  std::string canary;  // --canary REF2:P%
 };
 
 Error usage(const std::string& message) {
@@ -41,22 +45,32 @@ Error usage(const std::string& message) {
 }
 
 Status parse_shard(const std::string& text, ScoreOptions& o) {
-  unsigned long long k = 0, n = 0;
-  char tail = 0;
-  if (std::sscanf(text.c_str(), "%llu/%llu%c", &k, &n, &tail) != 2 || n == 0 || k >= n ||
-      text.find_first_not_of("0123456789/") != std::string::npos)
-    return usage("--shard '" + text + "': expected k/N with 0 <= k < N (0-based, e.g. 0/4 .. 3/4)");
+  const auto bad = [&] {
+    return usage("--shard '" + text +
+                 "': expected k/N with 0 <= k < N <= 2^63 (0-based, e.g. 0/4 .. 3/4)");
+  };
+  const auto slash = text.find('/');
+  if (slash == std::string::npos) return bad();
+  // from_chars refuses signs, spaces and values past 2^64; N is capped at 2^63 so that k and N
+  // survive any signed 64-bit arithmetic downstream.
+  auto number = [](std::string_view part, uint64_t& out) {
+    auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), out);
+    return !part.empty() && ec == std::errc() && end == part.data() + part.size();
+  };
+  uint64_t k = 0, n = 0;
+  const std::string_view all(text);
+  if (!number(all.substr(0, slash), k) || !number(all.substr(slash + 1), n)) return bad();
+  if (n == 0 || k >= n || n > (uint64_t{1} << 63)) return bad();
   o.shard_index = k;
   o.shard_count = n;
   return {};
 }
 
-Result<ScoreOptions> make_options(const ScoreBatchFlags& f, const ModelVersion& mv) {
+Result<ScoreOptions> make_options(const ScoreBatchFlags& f) {
   ScoreOptions o;
   o.input = f.input;
   o.output = f.output;
-  if (f.threads < 0) return usage("--threads must be >= 0");
-  o.threads = f.threads;
+  o.threads = f.threads;  // range checked by add_threads_option
   MLO_TRY(parse_shard(f.shard, o));
   if (!(f.threshold >= 0.0 && f.threshold <= 1.0))
     return usage("--threshold must be between 0 and 1");
@@ -77,15 +91,67 @@ Result<ScoreOptions> make_options(const ScoreBatchFlags& f, const ModelVersion& 
     o.on_bad_row = OnBadRow::kSkip;
   else if (f.on_bad_row != "fail")
     return usage("--on-bad-row '" + f.on_bad_row + "': expected fail or skip");
+  if (f.no_columns && !f.columns.empty())
+    return usage("--columns and --no-columns exclude each other");
   if (f.no_columns)
     o.columns = std::vector<std::string>{};
   else if (!f.columns.empty())
     o.columns = f.columns;
-  o.default_columns = mv.passthrough;
   if (f.chunk_kib < 16 || f.chunk_kib > (1u << 20))
     return usage("--chunk-kib must be between 16 and 1048576");
   o.chunk_bytes = f.chunk_kib << 10;
   return o;
+}
+
+// --canary "REF2:P%" -> (REF2, P). REF2 may itself hold ':' (name:N), so split at the last.
+Result<std::pair<std::string, double>> parse_canary(const std::string& text) {
+  const size_t colon = text.rfind(':');
+  const std::string bad = "--canary '" + text + "': expected REF:P% with 0 < P <= 100 (e.g. m@challenger:10%)";
+  if (colon == std::string::npos || colon == 0 || text.back() != '%') return usage(bad);
+  const std::string pct = text.substr(colon + 1, text.size() - colon - 2);
+  size_t used = 0;
+  double p = 0;
+  try {
+    p = std::stod(pct, &used);
+  } catch (const std::exception&) {
+    return usage(bad);
+  }
+  if (pct.empty() || used != pct.size() || !(p > 0 && p <= 100)) return usage(bad);
+  return std::make_pair(text.substr(0, colon), p);
+}
+
+// The second version of --shadow/--canary, loaded through the trusted read path.
+struct Challenger {
+  VersionRecord rec;
+  std::optional<Predictor> predictor;
+  ChallengerOptions options;
+};
+
+Result<std::optional<Challenger>> load_challenger(Store& store, const ScoreBatchFlags& f,
+                                                  const ModelVersion& primary, Engine engine) {
+  if (f.shadow.empty() && f.canary.empty()) return std::optional<Challenger>();
+  if (!f.shadow.empty() && !f.canary.empty()) return usage("--shadow and --canary are exclusive");
+  std::optional<Challenger> c(std::in_place);
+  std::string ref = f.shadow;
+  c->options.mode = ChallengerMode::kShadow;
+  if (!f.canary.empty()) {
+    MLO_ASSIGN_OR_RETURN(auto parsed, parse_canary(f.canary));
+    ref = parsed.first;
+    c->options.mode = ChallengerMode::kCanary;
+    c->options.percent = parsed.second;
+    if (primary.passthrough.empty())
+      return usage("--canary routes on the id column, but " + primary.name +
+                   " has no schema.passthrough id column");
+    c->options.id_column = primary.passthrough.front();
+  }
+  auto rec = resolve_version(store, ref);
+  if (!rec.ok()) return make_error(rec.error().code, "challenger " + ref + ": " + rec.error().message);
+  c->rec = std::move(*rec);
+  MLO_ASSIGN_OR_RETURN(Predictor p, Predictor::load(store, c->rec.manifest, engine));
+  c->predictor.emplace(std::move(p));  // options.predictor is set once c has its final home
+  c->options.label = c->rec.manifest.name + ":" + std::to_string(c->rec.manifest.version);
+  c->options.primary_label = primary.name + ":" + std::to_string(primary.version);
+  return std::move(c);
 }
 
 Result<Engine> parse_engine(const std::string& text) {
@@ -93,6 +159,24 @@ Result<Engine> parse_engine(const std::string& text) {
   if (text == "native") return Engine::kNative;
   if (text == "xgboost") return Engine::kXgboost;
   return usage("--engine '" + text + "': expected auto, native or xgboost");
+}
+
+nlohmann::json challenger_json(const ScoreRunInfo& info) {
+  if (info.challenger_mode.empty()) return nullptr;
+  const ChallengerStats& c = info.summary->challenger;
+  nlohmann::json j = {{"mode", info.challenger_mode},
+                      {"ref", info.challenger_ref},
+                      {"manifest_digest", info.challenger_digest}};
+  if (info.challenger_mode == "shadow") {
+    j["rows"] = c.rows;
+    j["mean_abs_delta"] = c.mean_abs_delta();
+    if (info.task == "binary") j["label_agreement"] = c.label_agreement();
+  } else {
+    j["percent"] = info.canary_percent;
+    j["id_column"] = info.canary_id_column;
+    j["canary_rows"] = c.canary_rows;
+  }
+  return j;
 }
 
 nlohmann::json summary_json(const ScoreRunInfo& info, const std::string& record_key) {
@@ -130,19 +214,29 @@ nlohmann::json summary_json(const ScoreRunInfo& info, const std::string& record_
           {"shard", info.shard},
           {"threads", s.threads},
           {"seconds", {{"load", info.load_seconds}, {"score", s.seconds}}},
-          {"mb_per_s", s.seconds > 0 ? mb / s.seconds : 0.0}};
+          {"mb_per_s", s.seconds > 0 ? mb / s.seconds : 0.0},
+          {"challenger", challenger_json(info)}};
 }
 
 Result<int> score(const Context& ctx, const ScoreBatchFlags& f) {
   MLO_ASSIGN_OR_RETURN(Engine engine, parse_engine(f.engine));
   if (f.input.empty() || f.output.empty())
     return usage("--input and --output must not be empty (use - for stdin/stdout)");
+  if (f.input != "-" && f.output != "-" && same_existing_file(f.input, f.output))
+    return usage("--output " + f.output + " is the input file; scoring would destroy it");
+  MLO_ASSIGN_OR_RETURN(ScoreOptions options, make_options(f));  // usage errors before any I/O
   MLO_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.open_store());
   const auto t0 = std::chrono::steady_clock::now();
   MLO_ASSIGN_OR_RETURN(VersionRecord rec, resolve_version(*store, f.ref));
   const ModelVersion& mv = rec.manifest;
-  MLO_ASSIGN_OR_RETURN(ScoreOptions options, make_options(f, mv));
+  options.default_columns = mv.passthrough;
   MLO_ASSIGN_OR_RETURN(Predictor predictor, Predictor::load(*store, mv, engine));
+  MLO_ASSIGN_OR_RETURN(std::optional<Challenger> challenger,
+                       load_challenger(*store, f, mv, engine));
+  if (challenger) {
+    challenger->options.predictor = &*challenger->predictor;
+    options.challenger = challenger->options;
+  }
 
   ScoreRunInfo run;
   run.run_id = new_run_id();
@@ -157,6 +251,13 @@ Result<int> score(const Context& ctx, const ScoreBatchFlags& f) {
   run.shard = f.shard;
   run.threshold = f.threshold;
   run.on_bad_row = f.on_bad_row;
+  if (challenger) {
+    run.challenger_mode = challenger->options.mode == ChallengerMode::kShadow ? "shadow" : "canary";
+    run.challenger_ref = challenger->options.label;
+    run.challenger_digest = challenger->rec.digest;
+    run.canary_percent = challenger->options.percent;
+    run.canary_id_column = challenger->options.id_column;
+  }
   run.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   std::string record_key;
@@ -217,9 +318,9 @@ void setup_score_batch(CLI::App& app, Context& ctx) {
                  "Input CSV or JSON Lines file, or - for stdin (gz/zst/xz/bz2 detected)")
       ->required();
   app.add_option("-o,--output", f->output,
-                 "Output file, or - for stdout (.gz/.zst/.xz/.bz2 compress)")
+                 "Output file, or - for stdout (.gz/.zst/.xz/.bz2/.lz4 compress)")
       ->required();
-  app.add_option("--threads", f->threads, "Worker threads (default: all cores)");
+  add_threads_option(app, f->threads, "Worker threads, 1..4 x cores (default: all cores)");
   app.add_option("--shard", f->shard,
                  "Score only rows with index % N == k (k/N, 0-based; default 0/1)");
   app.add_option("--threshold", f->threshold,
@@ -237,6 +338,11 @@ void setup_score_batch(CLI::App& app, Context& ctx) {
   app.add_option("--on-bad-row", f->on_bad_row, "fail | skip (default fail)");
   app.add_option("--chunk-kib", f->chunk_kib,
                  "Bytes of input per work unit, in KiB (default 2048)");
+  app.add_option("--shadow", f->shadow,
+                 "Also score every row with this version: column shadow_score, agreement in the "
+                 "run record");
+  app.add_option("--canary", f->canary,
+                 "REF:P% - route P% of rows (hash of the id column) to REF: column scored_by");
   app.callback([&ctx, f] {
     ctx.run = [&ctx, f]() -> Result<int> {
       auto rc = score(ctx, *f);

@@ -1,19 +1,30 @@
-// mlo show REF: a version's manifest, the aliases pointing at it and its artifact sizes.
+// mlo show REF: a version's manifest (trusted: its digest is checked against the registered
+// event or alias record), its effective status from the audit chain, the aliases pointing at
+// it and its artifact sizes.
 #include <iostream>
 
 #include "command.hpp"
 #include "mlo/registry/alias.hpp"
 #include "mlo/registry/manifest_json.hpp"
 #include "mlo/registry/registry.hpp"
+#include "mlo/registry/state.hpp"
 #include "output.hpp"
 
 namespace mlo::cli {
 namespace {
 
+std::string join(const std::vector<std::string>& items) {
+  std::string s;
+  for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
+  return s;
+}
+
 Result<int> show(const Context& ctx, Store& store, const std::string& ref) {
   MLO_ASSIGN_OR_RETURN(VersionRecord rec, resolve_version(store, ref));
   const ModelVersion& mv = rec.manifest;
   MLO_ASSIGN_OR_RETURN(std::vector<AliasRecord> all_aliases, list_aliases(store, mv.name));
+  MLO_ASSIGN_OR_RETURN(std::vector<Event> events, read_events(store, mv.name));
+  const VersionState state = derive_state(mv, events);
   std::vector<std::string> aliases;
   for (const auto& a : all_aliases)
     if (a.version == mv.version) aliases.push_back(a.alias);
@@ -26,6 +37,10 @@ Result<int> show(const Context& ctx, Store& store, const std::string& ref) {
                 {"manifest_digest", rec.digest},
                 {"aliases", aliases},
                 {"total_size", total},
+                {"status", state.status},
+                {"approvers", state.approvers},
+                {"labels", state.labels},
+                {"description", state.description},
                 {"manifest", manifest_to_json(mv)}});
     return 0;
   }
@@ -34,6 +49,11 @@ Result<int> show(const Context& ctx, Store& store, const std::string& ref) {
   std::cout << "ref:      " << full_ref << "\n"
             << "manifest: " << rec.digest << "\n"
             << "aliases:  " << (alias_text.empty() ? "-" : alias_text) << "\n"
+            << "status:   " << state.status
+            << (state.approvers.empty() ? "" : " (approved by " + join(state.approvers) + ")")
+            << "\n";
+  if (!state.description.empty()) std::cout << "about:    " << state.description << "\n";
+  std::cout
             << "size:     " << total << " bytes in " << mv.artifacts.size() << " artifacts\n\n";
   std::vector<std::vector<std::string>> rows;
   for (const auto& [key, a] : mv.artifacts)

@@ -2,7 +2,9 @@
 //           [--param k=v]... [--dry-run]
 // Reads the recipe (validated before any data is read), trains through lib/mlo/train and
 // registers the result as a new version. Prints "name:N", or one JSON document with --json.
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -19,6 +21,7 @@
 #include "mlo/train/recipe.hpp"
 #include "mlo/train/train_pipeline.hpp"
 #include "output.hpp"
+#include "train_progress.hpp"
 
 namespace mlo::cli {
 
@@ -42,7 +45,10 @@ struct TrainCliOptions {
 
 Result<std::string> read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorCode::kInvalidInput, "cannot read recipe " + path);
+  if (!in) {
+    const ErrorCode code = errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kRuntime;
+    return make_error(code, "cannot read recipe " + path + ": " + std::strerror(errno));
+  }
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
@@ -62,21 +68,6 @@ Result<train::Recipe> load_recipe(const TrainCliOptions& o) {
                       "recipe " + o.config + ": field 'name': required (or pass --name)");
   MLO_TRY(train::validate_recipe(recipe, "recipe " + o.config));
   return recipe;
-}
-
-train::TrainProgress make_progress(const Context& ctx) {
-  train::TrainProgress p;
-  if (!ctx.show_progress()) return p;
-  p.on_stage = [](const std::string& text) {
-    std::cerr << "\r\033[K" << text << "\n" << std::flush;
-  };
-  p.on_round = [](int round, int total, double metric) {
-    std::cerr << "\r\033[K" << fmt::format("round {}/{}", round + 1, total);
-    if (!std::isnan(metric)) std::cerr << fmt::format("  eval {:.5f}", metric);
-    if (round + 1 == total) std::cerr << "\n";
-    std::cerr << std::flush;
-  };
-  return p;
 }
 
 void print_result(const Context& ctx, const train::TrainOutcome& t, const RegisterResult& r,
@@ -154,16 +145,16 @@ Result<int> run_train(const Context& ctx, const TrainCliOptions& o) {
   if (!o.eval.empty() && o.holdout_given)
     return make_error(ErrorCode::kUsage, "train: --eval and --holdout exclude each other");
   MLO_TRY(check_distributed_flags(o));
+  if (!(o.holdout > 0.0 && o.holdout < 1.0))
+    return make_error(
+        ErrorCode::kUsage,
+        fmt::format("train: --holdout {}: must be between 0 and 1 (exclusive)", o.holdout));
   MLO_ASSIGN_OR_RETURN(train::Recipe recipe, load_recipe(o));
   train::TrainInputs in;
   in.data_path = o.data;
   if (!o.eval.empty()) in.eval_path = o.eval;
   in.holdout = o.holdout;
   in.threads = o.threads;
-  if (!in.eval_path && !(in.holdout > 0.0 && in.holdout < 1.0))
-    return make_error(
-        ErrorCode::kInvalidInput,
-        fmt::format("train: --holdout {}: must be between 0 and 1 (exclusive)", o.holdout));
   // Multi-host workers other than rank 0 never touch the store, so they need not reach it.
   std::unique_ptr<Store> store;
   if (o.tracker.empty()) {
@@ -171,14 +162,14 @@ Result<int> run_train(const Context& ctx, const TrainCliOptions& o) {
   }
   Result<train::TrainOutcome> outcome = make_error(ErrorCode::kRuntime, "not trained");
   if (!o.tracker.empty()) {
-    auto r = train_multihost(o, recipe, in, make_progress(ctx));
+    auto r = train_multihost(o, recipe, in, make_train_progress(ctx));
     if (r.ok() && !*r) return 0;  // not rank 0: nothing to register
     outcome = r.ok() ? Result<train::TrainOutcome>(std::move(**r))
                      : Result<train::TrainOutcome>(r.error());
   } else if (o.workers > 0) {
-    outcome = train_distributed(recipe, in, o.workers, make_progress(ctx));
+    outcome = train_distributed(recipe, in, o.workers, make_train_progress(ctx));
   } else {
-    outcome = train::train_recipe(recipe, in, make_progress(ctx));
+    outcome = train::train_recipe(recipe, in, make_train_progress(ctx));
   }
   if (!outcome.ok())
     return make_error(outcome.error().code,
@@ -208,7 +199,8 @@ void setup_train(CLI::App& app, Context& ctx) {
   app.add_option("--holdout", o->holdout,
                  "Fraction of --data held out for evaluation, in (0, 1) (default 0.2)");
   app.add_option("--param", o->params, "Override a recipe parameter KEY=VALUE (repeatable)");
-  app.add_option("--threads", o->threads, "Threads for reading and training (default: all cores)");
+  add_threads_option(app, o->threads,
+                     "Threads for reading and training, 1..4 x cores (default: all cores)");
   app.add_flag("--dry-run", o->dry_run, "Train and evaluate, write nothing to the store");
   app.add_option("--workers", o->workers,
                  "Train one model across N local worker processes (XGBoost's collective)")

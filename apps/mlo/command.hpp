@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -32,13 +33,22 @@ struct Context {
   RunFn run;  // set by the chosen subcommand's callback
 
   // Resolves the store URL (flags > env > .mlo.yaml > default) and opens it.
-  // require_init: kNotFound with a hint to run `mlo init` when mlo-store.yaml is missing.
+  // require_init: kNotFound with a hint to run `mlo init` when mlo-store.yaml is missing,
+  // kInvalidInput when it is garbage or names an unknown format or digest (check_store_marker).
   Result<std::unique_ptr<Store>> open_store(bool require_init = true) const;
   // Progress is drawn only when stderr is a terminal and neither -q nor --no-progress is set.
   bool show_progress() const;
 };
 
 using SetupFn = void (*)(CLI::App& app, Context& ctx);
+
+// The one --threads flag every command uses: 1 <= N <= 4 x cores, anything else (0, negative,
+// huge) is a usage error, exit 2. Not given leaves `threads` at 0 = all cores.
+CLI::Option* add_threads_option(CLI::App& app, int& threads, const std::string& description);
+
+// The candidate closest to `word` by edit distance, or "" when none is close enough to be a
+// plausible typo ("lst" -> "list", "--thread" -> "--threads").
+std::string closest_name(const std::string& word, const std::vector<std::string>& candidates);
 
 // The hidden subcommand a distributed `mlo train` launcher runs its workers with (not in the
 // public command table; see cmd_tracker.cpp).

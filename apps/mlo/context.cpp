@@ -1,22 +1,53 @@
 #include <unistd.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "command.hpp"
 #include "mlo/core/config.hpp"
+#include "mlo/registry/store_init.hpp"
 
 namespace mlo::cli {
 
 Result<std::unique_ptr<Store>> Context::open_store(bool require_init) const {
   MLO_ASSIGN_OR_RETURN(Settings settings, resolve_settings(global.store, global.notify));
   MLO_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, mlo::open_store(settings.store));
-  if (require_init) {
-    auto marker = store->head("mlo-store.yaml");
-    if (!marker.ok()) {
-      if (marker.error().code != ErrorCode::kNotFound) return marker.error();
-      return make_error(ErrorCode::kNotFound,
-                        "store " + store->url() + ": not an mlo store (no mlo-store.yaml); run 'mlo init'");
+  if (require_init) MLO_TRY(check_store_marker(*store));
+  return store;
+}
+
+CLI::Option* add_threads_option(CLI::App& app, int& threads, const std::string& description) {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return app.add_option("--threads", threads, description)
+      ->check(CLI::Range(1, static_cast<int>(4 * cores)));
+}
+
+std::string closest_name(const std::string& word, const std::vector<std::string>& candidates) {
+  // Levenshtein distance with one row; names are short.
+  auto distance = [](const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      size_t diag = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diag = up;
+      }
+    }
+    return row[b.size()];
+  };
+  std::string best;
+  size_t best_d = std::max<size_t>(2, word.size() / 3) + 1;  // farther than this is no typo
+  for (const auto& c : candidates) {
+    size_t d = distance(word, c);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
     }
   }
-  return store;
+  return best;
 }
 
 bool Context::show_progress() const {

@@ -1,12 +1,22 @@
 // mlo: git-style subcommands over lib/mlo. This file holds the global flags, the command
 // table and the one place where errors become "mlo: error: ..." and an exit code.
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <iostream>
+#include <optional>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "command.hpp"
+#include "mlo/core/temp_registry.hpp"
+#include "mlo/core/text.hpp"
+#include "mlo/core/version.hpp"
 #include "output.hpp"
 
 namespace mlo::cli {
@@ -19,11 +29,19 @@ void setup_diff(CLI::App&, Context&);
 void setup_log(CLI::App&, Context&);
 void setup_verify(CLI::App&, Context&);
 void setup_train(CLI::App&, Context&);
+void setup_retrain(CLI::App&, Context&);
 void setup_score_batch(CLI::App&, Context&);
 void setup_drift(CLI::App&, Context&);
 void setup_preprocess(CLI::App&, Context&);
 void setup_config(CLI::App&, Context&);
 void setup_version(CLI::App&, Context&);
+void setup_promote(CLI::App&, Context&);
+void setup_approve(CLI::App&, Context&);
+void setup_reject(CLI::App&, Context&);
+void setup_rollback(CLI::App&, Context&);
+void setup_alias(CLI::App&, Context&);
+void setup_archive(CLI::App&, Context&);
+void setup_annotate(CLI::App&, Context&);
 void setup_help(CLI::App&, Context&);
 void setup_tracker(CLI::App&, Context&);
 void setup_train_worker(CLI::App&, Context&);
@@ -43,18 +61,108 @@ constexpr CommandEntry kCommands[] = {
     {"log", "Show a model's audit events", setup_log},
     {"verify", "Re-hash every blob and check references and audit chains", setup_verify},
     {"train", "Train a model from a recipe and register it", setup_train},
+    {"retrain", "Refit a version's recipe on new data; compare with the champion", setup_retrain},
     {"tracker", "Run XGBoost's tracker for a multi-host training job", setup_tracker},
     {"score-batch", "Score a file with a registered model", setup_score_batch},
     {"drift", "Compare a batch with a version's training baseline", setup_drift},
+    {"promote", "Move an alias to a version after the promotion gates pass", setup_promote},
+    {"approve", "Approve a version (an audit event)", setup_approve},
+    {"reject", "Reject a version (an audit event)", setup_reject},
+    {"rollback", "Move an alias back to the version it held before", setup_rollback},
+    {"alias", "List a model's aliases", setup_alias},
+    {"archive", "Archive a version (an audit event)", setup_archive},
+    {"annotate", "Set labels and a description on a version (an audit event)", setup_annotate},
     {"preprocess", "Write a preprocess spec for a model trained elsewhere", setup_preprocess},
     {"config", "Show the effective settings and where each came from", setup_config},
     {"version", "Print mlo, XGBoost and library versions", setup_version},
     {"help", "Help topics (exit-codes)", setup_help},
 };
 
+// SIGINT/SIGTERM: remove every temp file this process created (outputs and the store stay as
+// they were: nothing is renamed into place any more), say so in one line and exit 128+signal.
+// Only async-signal-safe calls here; _exit ends the worker threads with the process.
+extern "C" void on_interrupt(int sig) {
+  remove_live_temps();
+  const char* msg = sig == SIGINT ? "mlo: error: interrupted (SIGINT); outputs left as they were\n"
+                                  : "mlo: error: terminated (SIGTERM); outputs left as they were\n";
+  ssize_t ignored = ::write(STDERR_FILENO, msg, std::strlen(msg));
+  (void)ignored;
+  ::_exit(128 + sig);
+}
+
+void install_interrupt_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_interrupt;
+  sigemptyset(&sa.sa_mask);
+  sigaddset(&sa.sa_mask, SIGINT);
+  sigaddset(&sa.sa_mask, SIGTERM);
+  for (int sig : {SIGINT, SIGTERM}) {
+    struct sigaction old {};
+    // A signal ignored by the parent (nohup, `cmd &` in a non-interactive shell) stays ignored.
+    if (::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+    ::sigaction(sig, &sa, nullptr);
+  }
+}
+
+std::vector<std::string> command_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : kCommands) names.emplace_back(entry.name);
+  return names;
+}
+
+// The first word that is not a global flag (or its value), or "" when there is none.
+std::string command_word(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--store") {
+      ++i;  // its value
+      continue;
+    }
+    if (arg.empty() || arg[0] == '-') continue;
+    return arg;
+  }
+  return "";
+}
+
+// "unknown command 'lst'" before CLI11 gets to say something less helpful.
+std::optional<int> reject_unknown_command(int argc, char** argv) {
+  const std::string word = command_word(argc, argv);
+  if (word.empty()) return std::nullopt;
+  const auto names = command_names();
+  if (std::find(names.begin(), names.end(), word) != names.end()) return std::nullopt;
+  std::cerr << "mlo: error: unknown command " << quote_value(word) << "\n";
+  const std::string guess = closest_name(word, names);
+  if (!guess.empty())
+    std::cerr << "hint: did you mean '" << guess << "'?\n";
+  else
+    std::cerr << "hint: run 'mlo help' for the list of commands\n";
+  return static_cast<int>(ErrorCode::kUsage);
+}
+
+// For "The following arguments were not expected: --thread": the closest flag of the command.
+std::string flag_hint(const CLI::App& app) {
+  std::vector<const CLI::App*> apps{&app};
+  for (const CLI::App* sub : app.get_subcommands()) apps.push_back(sub);
+  for (auto it = apps.rbegin(); it != apps.rend(); ++it) {
+    std::vector<std::string> flags;
+    for (const CLI::App* a : {*it, &app})
+      for (const CLI::Option* opt : a->get_options())
+        for (const auto& name : opt->get_lnames()) flags.push_back("--" + name);
+    for (const std::string& extra : (*it)->remaining()) {
+      if (extra.rfind("--", 0) != 0) continue;
+      std::string guess = closest_name(extra.substr(0, extra.find('=')), flags);
+      if (!guess.empty()) return "did you mean '" + guess + "'?";
+    }
+  }
+  return "";
+}
+
 int run(int argc, char** argv) {
+  install_interrupt_handlers();
+  if (auto rc = reject_unknown_command(argc, argv)) return *rc;
   CLI::App app{"mlo: model registry, batch scoring and drift monitoring in one binary", "mlo"};
-  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("mlo ") + mlo_version());
+  app.require_subcommand(0, 1);
   app.fallthrough();  // global flags may follow the subcommand
   Context ctx;
   app.add_option("--store", ctx.global.store, "Store URL or path (default ./.mlo, or MLO_STORE)");
@@ -76,20 +184,25 @@ int run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "mlo: error: " << e.what() << "\n";
-    std::cerr << "hint: run 'mlo --help' or 'mlo <command> --help'\n";
+    std::cerr << "mlo: error: " << escape_text(e.what()) << "\n";
+    const std::string guess = flag_hint(app);
+    std::cerr << "hint: " << (guess.empty() ? "run 'mlo --help' or 'mlo <command> --help'" : guess)
+              << "\n";
     return static_cast<int>(ErrorCode::kUsage);
   }
   set_quiet(ctx.global.quiet);
   for (const CLI::App* sub : app.get_subcommands()) set_json_kind(sub->get_name());
   if (!ctx.run) {
     std::cerr << "mlo: error: no command given\n";
+    std::cerr << "hint: run 'mlo help' for the list of commands\n";
     return static_cast<int>(ErrorCode::kUsage);
   }
   Result<int> outcome = ctx.run();
   if (!outcome.ok()) {
-    std::cerr << "mlo: error: " << outcome.error().message << "\n";
+    std::cerr << "mlo: error: " << escape_text(outcome.error().message) << "\n";
     return outcome.error().exit_code();
   }
   return *outcome;

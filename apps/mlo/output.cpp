@@ -10,24 +10,33 @@ bool g_quiet = false;
 std::string g_json_kind;
 }
 
-void set_quiet(bool quiet) { g_quiet = quiet; }
-void set_json_kind(const std::string& kind) { g_json_kind = kind; }
+void set_quiet(bool quiet) {
+  g_quiet = quiet;
+}
+void set_json_kind(const std::string& kind) {
+  g_json_kind = kind;
+}
 
+// Invalid UTF-8 in a value (from input data) becomes U+FFFD instead of throwing mid-output.
 void print_json(const nlohmann::json& doc) {
+  constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
   if (doc.is_object() && !g_json_kind.empty() && !doc.contains("schema")) {
     nlohmann::json tagged = doc;
     tagged["schema"] = "mlo/v1/" + g_json_kind;
-    std::cout << tagged.dump(2) << '\n';
+    std::cout << tagged.dump(2, ' ', false, kReplace) << '
+';
     return;
   }
-  std::cout << doc.dump(2) << '\n';
+  std::cout << doc.dump(2, ' ', false, kReplace) << '
+';
 }
 
 void print_table(const std::vector<std::string>& header,
                  const std::vector<std::vector<std::string>>& rows) {
   std::vector<size_t> width(header.size(), 0);
   auto widen = [&](const std::vector<std::string>& row) {
-    for (size_t i = 0; i < row.size() && i < width.size(); ++i) width[i] = std::max(width[i], row[i].size());
+    for (size_t i = 0; i < row.size() && i < width.size(); ++i)
+      width[i] = std::max(width[i], row[i].size());
   };
   widen(header);
   for (const auto& row : rows) widen(row);

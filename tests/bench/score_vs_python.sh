@@ -11,7 +11,7 @@
 #     outputs bit-identical.
 #  2. gz and zst inputs give output identical to the plain input's.
 #  3. A 2 GB (uncompressed) CSV scores with peak RSS < 256 MB.
-# Usage: MLO=build-release/apps/mlo/mlo bash tests/bench/score_vs_python.sh
+# Usage: MLO=build-release/apps/mlo/mlo bash tests/bench/score_vs_python.sh (NF_TRAIN_ROWS=200000)
 #        (ROWS=3000000, BIG_MB=2000, TRAIN_ROWS=300000 by default)
 . "$(dirname "$0")/common.sh"
 require_release
@@ -71,7 +71,7 @@ echo "== 0. native evaluator vs XGBoost predict ($ROWS rows, 300 trees depth 8, 
 build_dir=$(cd "$(dirname "$MLO")" && pwd)
 while [ "$build_dir" != / ] && [ ! -f "$build_dir/CMakeCache.txt" ]; do build_dir=$(dirname "$build_dir"); done
 cmake --build "$build_dir" --target native_forest_bench >/dev/null || bench_die "cannot build native_forest_bench"
-taskset -c "$CPUS" "$build_dir/tests/native_forest_bench" "$ROWS" 200000 >nf.txt || bench_die "native_forest_bench failed"
+taskset -c "$CPUS" "$build_dir/tests/native_forest_bench" "$ROWS" "${NF_TRAIN_ROWS:-200000}" >nf.txt || bench_die "native_forest_bench failed"
 cat nf.txt
 for path in avx512 portable; do
   line=$(grep "^native $path " nf.txt) || { figure "native $path path" "n/a" "(CPU lacks it)"; continue; }

@@ -1,6 +1,7 @@
 # Shared helpers for tests/cli/*.sh. Each test script sources this file, gets a fresh temp dir
 # with an initialised store in $STORE, and calls the assert helpers; the first failure exits 1.
-# Exit 77 means "skipped" (ctest SKIP_RETURN_CODE), used by skip probes.
+# Exit 77 means "skipped" (ctest SKIP_RETURN_CODE), used by skip probes. Under CI=true nothing
+# may hide: a skip is a failure (CI installs every dependency, see scripts/install-deps.sh).
 set -u
 : "${MLO:?MLO must point at the mlo binary}"
 MLO_SOURCE_DIR=${MLO_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
@@ -16,7 +17,10 @@ cd "$TEST_TMP"
 
 TESTS_RUN=0
 fail() { echo "FAIL: $*" >&2; exit 1; }
-skip() { echo "SKIP: $*" >&2; exit 77; }
+skip() {
+  if [ "${CI:-}" = true ]; then echo "FAIL: would skip under CI=true: $*" >&2; exit 1; fi
+  echo "SKIP: $*" >&2; exit 77
+}
 pass() { echo "ok - $*"; }
 
 # run CMD...: runs it, captures $OUT (stdout), $ERR (stderr) and $RC.

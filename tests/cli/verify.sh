@@ -69,5 +69,27 @@ expect_rc 0 "register after it" mlo register vf --model m.json
 assert_eq "$OUT" "vf:4"
 expect_rc 0 "chain still links" mlo verify
 
+expect_error 6 "reading the version without its event is refused" mlo show vf:3
+assert_contains "$ERR" "no 'registered' event"
+expect_rc 0 "register --repair appends it" mlo register vf --repair 3
+expect_rc 0 "now it reads" mlo show vf:3
+expect_error 5 "a second repair is a conflict" mlo register vf --repair 3
+
+# Files the key interface hides: stray temp files (note when older than an hour), symlinks
+# (problem).
+tmp="$STORE/models/vf/versions/.9.yaml.tmp-abc123"
+echo partial >"$tmp"
+expect_rc 0 "a fresh temp file is not reported" mlo verify
+case "$OUT" in *tmp-abc123*) fail "fresh temp file reported: $OUT" ;; esac
+touch -d '2 hours ago' "$tmp"
+expect_rc 0 "an old temp file is a note" mlo verify
+assert_contains "$OUT" "note: models/vf/versions/.9.yaml.tmp-abc123: stray temp file older than an hour"
+rm "$tmp"
+ln -s /etc/passwd "$STORE/models/vf/versions/9.yaml"
+expect_error 6 "a symlink inside the store is a problem" mlo verify
+assert_contains "$OUT" "problem: models/vf/versions/9.yaml: is a symlink inside the store"
+rm "$STORE/models/vf/versions/9.yaml"
+expect_rc 0 "clean again" mlo verify
+
 expect_error 4 "verify an unknown model" mlo verify nope
 finish

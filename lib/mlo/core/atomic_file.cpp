@@ -1,5 +1,8 @@
 #include "mlo/core/atomic_file.hpp"
 
+#include "mlo/core/crash_point.hpp"
+#include "mlo/core/temp_registry.hpp"
+
 #include <fcntl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -87,7 +90,11 @@ Result<AtomicFile> AtomicFile::create(const std::string& target) {
   for (int attempt = 0; attempt < 16; ++attempt) {
     std::string temp = prefix + random_suffix();
     int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd >= 0) return AtomicFile(target, std::move(temp), fd);
+    if (fd >= 0) {
+      AtomicFile file(target, std::move(temp), fd);
+      crash_point();  // after the temp exists: an interrupted run must remove it
+      return file;
+    }
     if (errno == EINTR || errno == EEXIST) continue;
     int err = errno;
     if (err == ENOENT || err == ENOTDIR) return open_error("directory " + dir, err);
@@ -97,12 +104,19 @@ Result<AtomicFile> AtomicFile::create(const std::string& target) {
 }
 
 AtomicFile::AtomicFile(std::string target, std::string temp_path, int fd)
-    : target_(std::move(target)), temp_path_(std::move(temp_path)), fd_(fd) {}
+    : target_(std::move(target)),
+      temp_path_(std::move(temp_path)),
+      fd_(fd),
+      temp_slot_(remember_temp(temp_path_.c_str())) {}
 
 AtomicFile::AtomicFile(AtomicFile&& other) noexcept
-    : target_(std::move(other.target_)), temp_path_(std::move(other.temp_path_)), fd_(other.fd_) {
+    : target_(std::move(other.target_)),
+      temp_path_(std::move(other.temp_path_)),
+      fd_(other.fd_),
+      temp_slot_(other.temp_slot_) {
   other.temp_path_.clear();
   other.fd_ = -1;
+  other.temp_slot_ = -1;
 }
 
 AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
@@ -111,8 +125,10 @@ AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
     target_ = std::move(other.target_);
     temp_path_ = std::move(other.temp_path_);
     fd_ = other.fd_;
+    temp_slot_ = other.temp_slot_;
     other.temp_path_.clear();
     other.fd_ = -1;
+    other.temp_slot_ = -1;
   }
   return *this;
 }
@@ -126,16 +142,25 @@ void AtomicFile::discard() {
   fd_ = -1;
   if (!temp_path_.empty()) ::unlink(temp_path_.c_str());
   temp_path_.clear();
+  forget();
+}
+
+// The temp name no longer exists (renamed or removed): the signal path must not touch it.
+void AtomicFile::forget() {
+  forget_temp(temp_slot_);
+  temp_slot_ = -1;
 }
 
 Status AtomicFile::write(const void* data, size_t size) {
   if (fd_ < 0) return make_error(ErrorCode::kRuntime, target_ + ": write after commit");
+  crash_point();
   return write_all(fd_, data, size, target_);
 }
 
 // Makes the temp file's bytes durable and closes it, ready to be published under the target name.
-Status AtomicFile::seal() {
+Status AtomicFile::prepare() {
   if (fd_ < 0) return make_error(ErrorCode::kRuntime, target_ + ": already committed");
+  crash_point();
   if (auto s = fsync_fd(fd_, target_); !s.ok()) {
     discard();
     return s;
@@ -146,18 +171,27 @@ Status AtomicFile::seal() {
 }
 
 Status AtomicFile::commit() {
-  MLO_TRY(seal());
+  MLO_TRY(prepare());
+  return publish();
+}
+
+Status AtomicFile::publish() {
+  if (fd_ >= 0 || temp_path_.empty())
+    return make_error(ErrorCode::kRuntime, target_ + ": publish() needs a prepared temp file");
+  crash_point();
   if (::rename(temp_path_.c_str(), target_.c_str()) != 0) {
     int err = errno;
     discard();
     return make_error(ErrorCode::kRuntime, "cannot replace " + target_ + ": " + errno_text(err));
   }
   temp_path_.clear();
+  forget();
   return fsync_dir(parent_dir(target_));
 }
 
 Status AtomicFile::commit_new() {
-  MLO_TRY(seal());
+  MLO_TRY(prepare());
+  crash_point();
   // link() fails atomically if the target exists, which rename() would silently replace.
   if (::link(temp_path_.c_str(), target_.c_str()) != 0) {
     int err = errno;

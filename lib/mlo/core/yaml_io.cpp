@@ -8,6 +8,7 @@
 #include <yaml-cpp/eventhandler.h>
 
 #include "mlo/core/atomic_file.hpp"
+#include "mlo/core/text.hpp"
 
 namespace mlo {
 
@@ -40,8 +41,8 @@ class LimitChecker : public YAML::EventHandler {
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     static const std::string kNullKey = "~";
     node_start(mark, &kNullKey);
-    add_nodes(1, mark);
-    if (anchor) anchor_sizes_[anchor] = 1;
+    add_nodes(1, 0, mark);
+    if (anchor) anchor_sizes_[anchor] = {1, 0};
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -51,14 +52,14 @@ class LimitChecker : public YAML::EventHandler {
                          at_line(mark)};
     auto it = anchor_sizes_.find(anchor);
     if (it == anchor_sizes_.end()) throw YamlRejected{"recursive alias" + at_line(mark)};
-    add_nodes(it->second, mark);
+    add_nodes(it->second.nodes, it->second.bytes, mark);
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                 const std::string& value) override {
     node_start(mark, &value);
-    add_nodes(1, mark);
-    if (anchor) anchor_sizes_[anchor] = 1;
+    add_nodes(1, value.size(), mark);
+    if (anchor) anchor_sizes_[anchor] = {1, value.size()};
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
@@ -79,7 +80,12 @@ class LimitChecker : public YAML::EventHandler {
     bool expect_key = true;
     YAML::anchor_t anchor = 0;
     size_t nodes_at_start = 0;
+    size_t bytes_at_start = 0;
     std::unordered_set<std::string> keys;
+  };
+  struct Size {
+    size_t nodes = 0;
+    size_t bytes = 0;
   };
 
   // Called for every node: inside a mapping, nodes alternate key, value, key, ...
@@ -89,12 +95,12 @@ class LimitChecker : public YAML::EventHandler {
     bool is_key = map.expect_key;
     map.expect_key = !map.expect_key;
     if (is_key && scalar_key && !map.keys.insert(*scalar_key).second)
-      throw YamlRejected{"duplicate key '" + *scalar_key + "'" + at_line(mark)};
+      throw YamlRejected{"duplicate key " + quote_value(*scalar_key) + at_line(mark)};
   }
 
   void open_collection(const YAML::Mark& mark, YAML::anchor_t anchor, bool is_map) {
     node_start(mark, nullptr);
-    add_nodes(1, mark);
+    add_nodes(1, 0, mark);
     if (static_cast<int>(stack_.size()) >= limits_.max_depth)
       throw YamlRejected{"nesting deeper than " + std::to_string(limits_.max_depth) + " levels" +
                          at_line(mark)};
@@ -102,6 +108,7 @@ class LimitChecker : public YAML::EventHandler {
     frame.is_map = is_map;
     frame.anchor = anchor;
     frame.nodes_at_start = nodes_ - 1;
+    frame.bytes_at_start = bytes_;
     stack_.push_back(std::move(frame));
   }
 
@@ -109,21 +116,27 @@ class LimitChecker : public YAML::EventHandler {
     if (stack_.empty()) return;
     const Frame& frame = stack_.back();
     // Registered only now: an alias to a still-open anchor would make a cyclic node graph.
-    if (frame.anchor) anchor_sizes_[frame.anchor] = nodes_ - frame.nodes_at_start;
+    if (frame.anchor)
+      anchor_sizes_[frame.anchor] = {nodes_ - frame.nodes_at_start, bytes_ - frame.bytes_at_start};
     stack_.pop_back();
   }
 
-  void add_nodes(size_t n, const YAML::Mark& mark) {
+  void add_nodes(size_t n, size_t bytes, const YAML::Mark& mark) {
     nodes_ += n;
+    bytes_ += bytes;
     if (nodes_ > limits_.max_nodes)
       throw YamlRejected{"more than " + std::to_string(limits_.max_nodes) +
                          " nodes (after alias expansion)" + at_line(mark)};
+    if (bytes_ > limits_.max_expanded_bytes)
+      throw YamlRejected{"more than " + std::to_string(limits_.max_expanded_bytes) +
+                         " bytes of scalars (after alias expansion)" + at_line(mark)};
   }
 
   const YamlLimits& limits_;
   std::vector<Frame> stack_;
-  std::unordered_map<YAML::anchor_t, size_t> anchor_sizes_;
+  std::unordered_map<YAML::anchor_t, Size> anchor_sizes_;
   size_t nodes_ = 0;
+  size_t bytes_ = 0;
   int aliases_ = 0;
   int documents_ = 0;
 };
@@ -205,7 +218,7 @@ Result<long long> require_int(const YAML::Node& map, const std::string& key,
   } catch (const YAML::Exception&) {
     return make_error(
         ErrorCode::kInvalidInput,
-        what + ": field '" + key + "': expected an integer, got '" + field.Scalar() + "'");
+        what + ": field '" + key + "': expected an integer, got " + quote_value(field.Scalar()));
   }
 }
 

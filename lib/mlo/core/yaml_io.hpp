@@ -17,10 +17,13 @@ struct YamlLimits {
   int max_depth = 64;             // nesting of maps/sequences
   int max_aliases = 1000;         // alias (*ref) uses in the document
   size_t max_nodes = 2'000'000;   // total nodes after alias expansion
+  // Scalar bytes after alias expansion: a 10 MB string aliased 900 times is 9 GB to whoever
+  // walks the tree, though the document is small and has few nodes.
+  size_t max_expanded_bytes = 64u << 20;
 };
 
-// Parses one YAML document. Rejects: over-size input, deeper nesting, too many aliases or
-// expanded nodes, duplicate mapping keys, syntax errors. `what` names the source in errors
+// Parses one YAML document. Rejects: over-size input, deeper nesting, too many aliases,
+// expanded nodes or expanded bytes (checked on the event stream before any tree is built), duplicate mapping keys, syntax errors. `what` names the source in errors
 // ("manifest models/x/versions/3.yaml: duplicate key 'name' at line 4").
 Result<YAML::Node> parse_yaml(std::string_view text, const std::string& what,
                               const YamlLimits& limits = {});

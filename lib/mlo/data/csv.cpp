@@ -4,9 +4,13 @@
 #include <cstring>
 #include <unordered_set>
 
+#include "mlo/core/text.hpp"
+
 namespace mlo {
 
 namespace {
+
+constexpr const char* kUnterminated = "unterminated quoted field";
 
 // Result of scanning one field starting at p.
 struct FieldScan {
@@ -37,7 +41,7 @@ FieldScan scan_field(const char* p, const char* end, char delim, std::string& sc
     for (;;) {
       const char* q = static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(end - p)));
       if (!q) {
-        f.error = "unterminated quoted field";
+        f.error = kUnterminated;
         f.newlines += static_cast<uint64_t>(std::count(p, end, '\n'));
         f.next = end;
         return f;
@@ -91,7 +95,7 @@ Result<std::vector<std::string>> parse_csv_header(std::string_view line,
           "line 1 (header): column " + std::to_string(names.size() + 1) + " has no name");
     if (!seen.insert(name).second)
       return make_error(ErrorCode::kInvalidInput,
-                        "line 1 (header): duplicate column '" + name + "'");
+                        "line 1 (header): duplicate column " + quote_value(name));
     names.push_back(std::move(name));
     p = f.next;
     if (p < end && *p == options.delimiter) {
@@ -119,8 +123,15 @@ Status parse_csv_chunk(const Chunk& chunk, size_t cols, OnBadRow on_bad_row, Row
     const char* error = nullptr;
     bool only_empty = true;
     for (;;) {
+      const uint64_t field_line = line;
       FieldScan f = scan_field(p, end, delim, out.scratch);
       line += f.newlines;
+      // No closing quote before the end of the input: the rest of the file would be one field.
+      // That is structural, never a row to skip: it would silently drop every row after it.
+      if (f.error == kUnterminated)
+        return make_error(ErrorCode::kInvalidInput,
+                          "line " + std::to_string(field_line) +
+                              ": quoted field opened here is never closed (unterminated quote)");
       if (f.error && !error) error = f.error;
       if (f.quoted || !f.value.empty()) only_empty = false;
       out.fields.push_back(f.value);

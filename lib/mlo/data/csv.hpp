@@ -23,7 +23,9 @@ Result<std::vector<std::string>> parse_csv_header(std::string_view line,
 
 // Parses the rows of `chunk` into `out` (cleared first) with `cols` fields per row. A row with
 // another field count is an error under kFail and dropped (counted in out.bad) under kSkip.
-// A blank line at the very end of the input is ignored.
+// A blank line at the very end of the input is ignored. A quoted field that is never closed is
+// an error under every mode (naming the line where it opened): skipping it would drop the rest
+// of the input.
 Status parse_csv_chunk(const Chunk& chunk, size_t cols, OnBadRow on_bad_row, RowBlock& out,
                        const CsvOptions& options = {});
 

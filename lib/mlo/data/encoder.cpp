@@ -3,6 +3,8 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "mlo/core/text.hpp"
+
 namespace mlo {
 
 struct Encoder::Impl {
@@ -37,7 +39,7 @@ Result<Encoder> Encoder::create(const PreprocessSpec& spec, const std::vector<st
   }
   if (!missing.empty()) {
     std::string names;
-    for (const auto& m : missing) names += (names.empty() ? "'" : ", '") + m + "'";
+    for (const auto& m : missing) names += (names.empty() ? "" : ", ") + quote_value(m);
     return make_error(ErrorCode::kInvalidInput, what + ": missing feature column" +
                                                     (missing.size() > 1 ? "s " : " ") + names);
   }
@@ -92,9 +94,8 @@ Status Encoder::encode(const RowBlock& block, OnBadRow on_bad_row, EncodedBlock&
         continue;
       }
       if (!encode_field(i, field, dst[i])) {
-        std::string shown(field.substr(0, 40));
-        std::string why = "line " + std::to_string(block.lines[r]) + ": column '" +
-                          features[i].name + "': '" + shown + (field.size() > 40 ? "...'" : "'") +
+        std::string why = "line " + std::to_string(block.lines[r]) + ": column " +
+                          quote_value(features[i].name) + ": " + quote_value(field) +
                           " is not a number";
         if (on_bad_row == OnBadRow::kFail) return make_error(ErrorCode::kInvalidInput, why);
         out.bad.add(std::move(why));

@@ -1,11 +1,14 @@
 #include "mlo/data/input.hpp"
 
 #include <archive.h>
+#include <zlib.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "mlo/core/digest.hpp"
@@ -66,10 +69,98 @@ struct InputStream::Impl {
   bool eof = false;
   std::string io_error;  // set by the libarchive read callback
   std::string digest;    // cached result of raw_digest()
+  // gzip is decoded with zlib, not libarchive: libarchive skips the CRC-32 and length trailers.
+  std::optional<z_stream> gz;
+  std::vector<char> gz_in;
 
   ~Impl() {
     if (ar) archive_read_free(ar);
+    if (gz) inflateEnd(&*gz);
     if (own_fd && fd >= 0) ::close(fd);
+  }
+
+  Error corrupt(const std::string& why) const {
+    return make_error(ErrorCode::kInvalidInput,
+                      name + ": truncated or corrupt " + compression + " data: " + why);
+  }
+
+  Status start_gzip() {
+    gz.emplace();
+    z_stream& z = *gz;
+    z.zalloc = nullptr;
+    z.zfree = nullptr;
+    z.opaque = nullptr;
+    z.next_in = nullptr;
+    z.avail_in = 0;
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {  // 16: gzip wrapper, trailers checked
+      gz.reset();
+      return make_error(ErrorCode::kRuntime, name + ": cannot allocate decoder");
+    }
+    gz_in.resize(1u << 20);
+    return {};
+  }
+
+  // Refills zlib's input; false at end of the raw input.
+  Result<bool> gz_refill() {
+    MLO_ASSIGN_OR_RETURN(size_t n, raw_read(gz_in.data(), gz_in.size()));
+    gz->next_in = reinterpret_cast<Bytef*>(gz_in.data());
+    gz->avail_in = static_cast<uInt>(n);
+    return n > 0;
+  }
+
+  // Decodes gzip members one after another (as gzip -d does); after the last one only the end
+  // of input may follow: anything else is trailing garbage, an error.
+  Result<size_t> gz_read(char* buf, size_t size) {
+    z_stream& z = *gz;
+    z.next_out = reinterpret_cast<Bytef*>(buf);
+    z.avail_out = static_cast<uInt>(std::min<size_t>(size, 1u << 30));
+    while (z.avail_out == static_cast<uInt>(std::min<size_t>(size, 1u << 30))) {
+      if (z.avail_in == 0) {
+        MLO_ASSIGN_OR_RETURN(bool more, gz_refill());
+        if (!more) return corrupt("unexpected end of data");
+      }
+      int rc = inflate(&z, Z_NO_FLUSH);
+      if (rc == Z_STREAM_END) {
+        size_t produced = static_cast<size_t>(reinterpret_cast<char*>(z.next_out) - buf);
+        MLO_TRY(gz_next_member());
+        if (eof || produced > 0) return produced;
+        continue;
+      }
+      if (rc == Z_BUF_ERROR && z.avail_in == 0) continue;  // needs more input
+      if (rc != Z_OK) return corrupt(z.msg ? z.msg : "inflate failed");
+    }
+    return static_cast<size_t>(reinterpret_cast<char*>(z.next_out) - buf);
+  }
+
+  // After a member's verified trailer: another member, the end of input, or garbage.
+  Status gz_next_member() {
+    z_stream& z = *gz;
+    if (z.avail_in == 0) {
+      MLO_ASSIGN_OR_RETURN(bool more, gz_refill());
+      if (!more) {
+        eof = true;
+        return {};
+      }
+    }
+    if (z.avail_in >= 1 && z.next_in[0] != 0x1f) return corrupt("trailing garbage after the last member");
+    if (z.avail_in >= 2 && z.next_in[1] != 0x8b) return corrupt("trailing garbage after the last member");
+    inflateReset(&z);
+    return {};
+  }
+
+  // libarchive decoders: after their end of data, every raw byte must have been consumed
+  // (trailing garbage after a bzip2 or lz4 stream is otherwise ignored silently).
+  Status check_no_trailing_bytes() {
+    std::vector<char> rest(1u << 16);
+    for (;;) {
+      MLO_ASSIGN_OR_RETURN(size_t n, raw_read(rest.data(), rest.size()));
+      if (n == 0) break;
+    }
+    const la_int64_t consumed = archive_filter_bytes(ar, 1);
+    if (consumed >= 0 && static_cast<uint64_t>(consumed) < raw)
+      return corrupt(std::to_string(raw - static_cast<uint64_t>(consumed)) +
+                     " bytes of trailing garbage after the end of the stream");
+    return {};
   }
 
   // Raw bytes from the descriptor, hashed as they pass.
@@ -162,7 +253,10 @@ Result<InputStream> InputStream::open(const std::string& path) {
   impl->peek.assign(head, got);
   if (const char* comp = detect_compression(reinterpret_cast<const unsigned char*>(head), got)) {
     impl->compression = comp;
-    MLO_TRY(impl->start_decoder());
+    if (impl->compression == "gzip")
+      MLO_TRY(impl->start_gzip());
+    else
+      MLO_TRY(impl->start_decoder());
   }
   return InputStream(std::move(impl));
 }
@@ -170,6 +264,7 @@ Result<InputStream> InputStream::open(const std::string& path) {
 Result<size_t> InputStream::read(char* buf, size_t size) {
   Impl& s = *impl_;
   if (s.eof || size == 0) return size_t{0};
+  if (s.gz) return s.gz_read(buf, size);
   if (!s.ar) {
     MLO_ASSIGN_OR_RETURN(size_t n, s.raw_read(buf, size));
     if (n == 0) s.eof = true;
@@ -177,7 +272,10 @@ Result<size_t> InputStream::read(char* buf, size_t size) {
   }
   la_ssize_t n = archive_read_data(s.ar, buf, size);
   if (n < 0) return s.decode_error();
-  if (n == 0) s.eof = true;
+  if (n == 0) {
+    MLO_TRY(s.check_no_trailing_bytes());
+    s.eof = true;
+  }
   return static_cast<size_t>(n);
 }
 

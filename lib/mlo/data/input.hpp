@@ -1,6 +1,11 @@
 // InputStream: the decompressed bytes of a data file or of stdin ("-"). Compression is detected
-// by content (magic bytes of gzip, zstd, xz, bzip2, lz4), never by the file name, and decoded by
-// libarchive's raw filters; anything else is passed through untouched (no extra copy).
+// by content (magic bytes of gzip, zstd, xz, bzip2, lz4), never by the file name; gzip is decoded
+// by zlib, the others by libarchive's raw filters; anything else is passed through untouched.
+// Compressed data is verified to its end: every checksum the format carries (gzip CRC-32 and
+// length of every member, zstd and lz4 content checksums, xz check, bzip2 CRCs) and no trailing
+// bytes after the last member/frame. A failure is kInvalidInput naming the file; it surfaces
+// from read() at the latest when read() would otherwise return 0, so a consumer that stops on
+// the first error never commits output from a corrupt file.
 // The SHA-256 of the raw (still compressed) bytes is computed on the fly for run records.
 #pragma once
 

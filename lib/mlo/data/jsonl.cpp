@@ -1,7 +1,11 @@
 #include "mlo/data/jsonl.hpp"
 
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <unordered_map>
+
+#include "mlo/core/text.hpp"
 
 namespace mlo {
 
@@ -73,7 +77,14 @@ bool read_string(Cursor& c, std::string& scratch, std::string_view& out) {
   if (c.p >= c.end || *c.p != '"') return c.fail("expected a string");
   const char* start = ++c.p;
   const char* q = c.p;
-  while (q < c.end && *q != '"' && *q != '\\') ++q;
+  bool ascii = true;
+  while (q < c.end && *q != '"' && *q != '\\') {
+    if (static_cast<unsigned char>(*q) < 0x20) return c.fail("control character in a string");
+    ascii = ascii && static_cast<unsigned char>(*q) < 0x80;
+    ++q;
+  }
+  if (!ascii && !is_valid_utf8(std::string_view(start, static_cast<size_t>(q - start))))
+    return c.fail("invalid UTF-8 in a string");
   if (q < c.end && *q == '"') {
     out = std::string_view(start, static_cast<size_t>(q - start));
     c.p = q + 1;
@@ -85,6 +96,14 @@ bool read_string(Cursor& c, std::string& scratch, std::string_view& out) {
   while (c.p < c.end && *c.p != '"') {
     char ch = *c.p++;
     if (static_cast<unsigned char>(ch) < 0x20) return c.fail("control character in a string");
+    if (static_cast<unsigned char>(ch) >= 0x80) {
+      const size_t at = static_cast<size_t>(c.p - 1 - start);
+      const size_t n = utf8_sequence_length(std::string_view(start, static_cast<size_t>(c.end - start)), at);
+      if (n == 0) return c.fail("invalid UTF-8 in a string");
+      scratch.append(c.p - 1, n);
+      c.p += n - 1;
+      continue;
+    }
     if (ch != '\\') {
       scratch.push_back(ch);
       continue;
@@ -119,7 +138,10 @@ bool read_string(Cursor& c, std::string& scratch, std::string_view& out) {
       case 'u': {
         unsigned cp = 0;
         if (!read_hex4(c, cp)) return c.fail("bad \\u escape");
-        if (cp >= 0xD800 && cp < 0xDC00 && c.end - c.p >= 6 && c.p[0] == '\\' && c.p[1] == 'u') {
+        if (cp >= 0xDC00 && cp < 0xE000) return c.fail("lone low surrogate in a \\u escape");
+        if (cp >= 0xD800 && cp < 0xDC00) {
+          if (!(c.end - c.p >= 6 && c.p[0] == '\\' && c.p[1] == 'u'))
+            return c.fail("lone high surrogate in a \\u escape");
           c.p += 2;
           unsigned lo = 0;
           if (!read_hex4(c, lo) || lo < 0xDC00 || lo >= 0xE000) return c.fail("bad surrogate pair");
@@ -138,8 +160,42 @@ bool read_string(Cursor& c, std::string& scratch, std::string_view& out) {
   return true;
 }
 
-bool is_number_char(char ch) {
-  return (ch >= '0' && ch <= '9') || ch == '-' || ch == '+' || ch == '.' || ch == 'e' || ch == 'E';
+bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
+
+// An RFC 8259 number at c.p: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, finite as a double
+// (1e999 would silently become inf). Leading zeros, ".5", "+1", "1." and "NaN" are rejected.
+bool read_number(Cursor& c) {
+  const char* start = c.p;
+  const char* p = c.p;
+  auto digits = [&] {
+    const char* from = p;
+    while (p < c.end && is_digit(*p)) ++p;
+    return p > from;
+  };
+  if (p < c.end && *p == '-') ++p;
+  if (p < c.end && *p == '0') {
+    ++p;
+    if (p < c.end && is_digit(*p)) return c.fail("number with a leading zero");
+  } else if (!digits()) {
+    return c.fail("expected a value");
+  }
+  if (p < c.end && *p == '.') {
+    ++p;
+    if (!digits()) return c.fail("number without digits after '.'");
+  }
+  if (p < c.end && (*p == 'e' || *p == 'E')) {
+    ++p;
+    if (p < c.end && (*p == '+' || *p == '-')) ++p;
+    if (!digits()) return c.fail("number without digits in its exponent");
+  }
+  if (p < c.end && (*p == '.' || *p == 'e' || *p == 'E' || *p == '+' || *p == '-'))
+    return c.fail("malformed number");
+  const std::string text(start, static_cast<size_t>(p - start));
+  errno = 0;
+  const double v = std::strtod(text.c_str(), nullptr);
+  if (errno == ERANGE && v != 0.0) return c.fail("number too large for a double");
+  c.p = p;
+  return true;
 }
 
 // A scalar value: numbers keep their source text, null is missing (empty view).
@@ -165,8 +221,7 @@ bool read_value(Cursor& c, std::string& scratch, std::string_view& out) {
     out = std::string_view(start, static_cast<size_t>(c.p - start));
     return true;
   }
-  while (c.p < c.end && is_number_char(*c.p)) ++c.p;
-  if (c.p == start) return c.fail("expected a value");
+  if (!read_number(c)) return false;
   out = std::string_view(start, static_cast<size_t>(c.p - start));
   return true;
 }
@@ -257,25 +312,6 @@ Status parse_jsonl_chunk(const Chunk& chunk, const std::vector<std::string>& col
     out.row_ids.push_back(row_id);
   }
   return {};
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char ch : s) {
-    auto u = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\') {
-      out.push_back('\\');
-      out.push_back(ch);
-    } else if (u < 0x20) {
-      out += "\\u00";
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 0xF]);
-    } else {
-      out.push_back(ch);
-    }
-  }
-  out.push_back('"');
 }
 
 }  // namespace mlo

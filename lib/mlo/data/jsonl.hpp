@@ -1,4 +1,5 @@
-// JSON Lines: one flat JSON object per line. Values may be numbers (kept as their source text),
+// JSON Lines: one flat JSON object per line, strict RFC 8259: numbers by its grammar and finite
+// as doubles, strings valid UTF-8 without lone surrogates or raw control characters. Values may be numbers (kept as their source text),
 // strings, true/false or null (= missing); nested arrays/objects are kInvalidInput.
 // The columns are the keys of the first object, in order; a later row without a key has a
 // missing value there, and keys not in the first object are ignored. Blank lines are skipped.
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "mlo/core/result.hpp"
+#include "mlo/core/text.hpp"  // append_json_string
 #include "mlo/data/rows.hpp"
 
 namespace mlo {
@@ -21,7 +23,5 @@ Result<std::vector<std::string>> parse_jsonl_header(std::string_view first_line)
 Status parse_jsonl_chunk(const Chunk& chunk, const std::vector<std::string>& columns,
                          OnBadRow on_bad_row, RowBlock& out);
 
-// Appends `s` as a JSON string literal (quoted, escaped) to `out`.
-void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace mlo

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <optional>
 
-#include "mlo/core/atomic_file.hpp"
+#include "mlo/core/output_file.hpp"
 
 namespace mlo {
 
@@ -39,7 +39,7 @@ Status write_fd(int fd, const char* p, size_t n, const std::string& what) {
 struct OutputStream::Impl {
   std::string path;
   std::string compression = "none";
-  std::optional<AtomicFile> file;
+  std::optional<OutputFile> file;
   int fd = STDOUT_FILENO;
   archive* ar = nullptr;
   std::string buf;
@@ -47,7 +47,7 @@ struct OutputStream::Impl {
   std::string io_error;
 
   ~Impl() {
-    if (ar) archive_write_free(ar);  // an uncommitted file is removed by ~AtomicFile
+    if (ar) archive_write_free(ar);  // an uncommitted temp is removed by ~OutputFile
   }
 
   static la_ssize_t write_cb(archive* a, void* client, const void* data, size_t n) {
@@ -80,6 +80,8 @@ struct OutputStream::Impl {
       rc = archive_write_add_filter_xz(ar);
     else if (compression == "bzip2")
       rc = archive_write_add_filter_bzip2(ar);
+    else if (compression == "lz4")
+      rc = archive_write_add_filter_lz4(ar);
     if (rc != ARCHIVE_OK) return archive_failure("cannot start");
     if (archive_write_set_format_raw(ar) != ARCHIVE_OK) return archive_failure("cannot start");
     // No block padding: the file must end where the compressed stream ends.
@@ -125,7 +127,7 @@ Result<OutputStream> OutputStream::open(const std::string& path) {
   impl->path = path == "-" ? "stdout" : path;
   impl->buf.reserve(kBufferBytes + (64u << 10));
   if (path != "-") {
-    MLO_ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::create(path));
+    MLO_ASSIGN_OR_RETURN(OutputFile file, OutputFile::open(path));
     impl->file.emplace(std::move(file));
     impl->fd = impl->file->fd();
     if (ends_with(path, ".gz"))
@@ -136,6 +138,8 @@ Result<OutputStream> OutputStream::open(const std::string& path) {
       impl->compression = "xz";
     else if (ends_with(path, ".bz2"))
       impl->compression = "bzip2";
+    else if (ends_with(path, ".lz4"))
+      impl->compression = "lz4";
     if (impl->compression != "none") MLO_TRY(impl->start_encoder());
   }
   return OutputStream(std::move(impl));

@@ -1,8 +1,10 @@
-// OutputStream: buffered output to a path or stdout ("-"). A path is written to a temp file
-// beside it (AtomicFile) and renamed over it only by commit(); destroying an uncommitted
+// OutputStream: buffered output to a path or stdout ("-"). A path is opened as an OutputFile
+// (mlo/core/output_file.hpp): a regular file or new path is written to a temp file beside it and
+// renamed over it only by commit() (a symlink's target is replaced, the link kept); a device,
+// FIFO or /dev/fd/N is streamed into directly and never replaced. Destroying an uncommitted
 // stream removes the temp file, so a failed run never leaves a partial output behind.
-// Compression follows the target's extension: .gz .zst .xz .bz2 (libarchive write filters
-// with the raw format); stdout is never compressed.
+// Compression follows the target's extension: .gz .zst .xz .bz2 .lz4 (libarchive write
+// filters with the raw format); stdout is never compressed.
 #pragma once
 
 #include <memory>
@@ -27,7 +29,7 @@ class OutputStream {
   Status commit();
 
   const std::string& path() const;
-  std::string compression() const;  // "none", "gzip", "zstd", "xz", "bzip2"
+  std::string compression() const;  // "none", "gzip", "zstd", "xz", "bzip2", "lz4"
   uint64_t bytes_written() const;   // uncompressed bytes given to write()
 
  private:

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "mlo/core/text.hpp"
 #include "mlo/core/yaml_io.hpp"
 
 namespace mlo {
@@ -28,7 +29,7 @@ Result<double> read_number(const YAML::Node& node, const std::string& where) {
     if (used == text.size()) return v;
   } catch (const std::exception&) {
   }
-  return make_error(ErrorCode::kInvalidInput, where + ": '" + text + "' is not a number");
+  return make_error(ErrorCode::kInvalidInput, where + ": " + quote_value(text) + " is not a number");
 }
 
 Result<FeatureEncoding> read_feature(const YAML::Node& node, size_t index,
@@ -40,7 +41,7 @@ Result<FeatureEncoding> read_feature(const YAML::Node& node, size_t index,
     std::string key = kv.first.as<std::string>();
     if (key != "name" && key != "type" && key != "impute" && key != "mean" && key != "std" &&
         key != "categories")
-      return make_error(ErrorCode::kInvalidInput, where + ": unknown field '" + key + "'");
+      return make_error(ErrorCode::kInvalidInput, where + ": unknown field " + quote_value(key));
   }
   MLO_ASSIGN_OR_RETURN(f.name, require_string(node, "name", where));
   if (f.name.empty())
@@ -53,7 +54,7 @@ Result<FeatureEncoding> read_feature(const YAML::Node& node, size_t index,
     f.type = FeatureEncoding::Type::kCategorical;
   } else {
     return make_error(ErrorCode::kInvalidInput,
-                      where + ": field 'type': '" + type + "' is not numeric or categorical");
+                      where + ": field 'type': " + quote_value(type) + " is not numeric or categorical");
   }
   for (auto [key, slot] : {std::pair{"impute", &f.impute}, {"mean", &f.mean}, {"std", &f.std}}) {
     if (!node[key]) continue;
@@ -73,7 +74,7 @@ Result<FeatureEncoding> read_feature(const YAML::Node& node, size_t index,
                           where + ": field 'categories': expected strings");
       std::string value = c.Scalar();
       if (!seen.insert(value).second)
-        return make_error(ErrorCode::kInvalidInput, where + ": duplicate category '" + value + "'");
+        return make_error(ErrorCode::kInvalidInput, where + ": duplicate category " + quote_value(value));
       f.categories.push_back(std::move(value));
     }
   }
@@ -114,7 +115,7 @@ Result<PreprocessSpec> spec_from_node(const YAML::Node& root, const std::string&
   for (const auto& kv : root) {
     std::string key = kv.first.as<std::string>();
     if (key != "features" && key != "apiVersion" && key != "kind")
-      return make_error(ErrorCode::kInvalidInput, what + ": unknown field '" + key + "'");
+      return make_error(ErrorCode::kInvalidInput, what + ": unknown field " + quote_value(key));
   }
   MLO_ASSIGN_OR_RETURN(YAML::Node list, require_field(root, "features", what));
   if (!list.IsSequence() || list.size() == 0)
@@ -125,7 +126,7 @@ Result<PreprocessSpec> spec_from_node(const YAML::Node& root, const std::string&
   for (size_t i = 0; i < list.size(); ++i) {
     MLO_ASSIGN_OR_RETURN(FeatureEncoding f, read_feature(list[i], i, what));
     if (!names.insert(f.name).second)
-      return make_error(ErrorCode::kInvalidInput, what + ": duplicate feature '" + f.name + "'");
+      return make_error(ErrorCode::kInvalidInput, what + ": duplicate feature " + quote_value(f.name));
     spec.features.push_back(std::move(f));
   }
   return spec;

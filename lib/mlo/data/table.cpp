@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "mlo/core/text.hpp"
 #include "mlo/data/chunker.hpp"
 #include "mlo/data/csv.hpp"
 #include "mlo/data/encoder.hpp"
@@ -61,9 +62,9 @@ void convert_chunk(const Plan& plan, const Chunk& chunk, OnBadRow mode, Partial&
       if (plan.types[c] != TableColumn::Type::kNumeric) continue;
       std::string_view field = block.at(r, plan.source[c]);
       if (parse_float_field(field, row[c])) continue;
-      std::string why = "line " + std::to_string(block.lines[r]) + ": column '" +
-                        plan.header[plan.source[c]] + "': '" + std::string(field.substr(0, 40)) +
-                        "' is not a number";
+      std::string why = "line " + std::to_string(block.lines[r]) + ": column " +
+                        quote_value(plan.header[plan.source[c]]) + ": " + quote_value(field) +
+                        " is not a number";
       if (!plan.forced_numeric[c])
         why += " (column inferred numeric from the first rows; declare it categorical)";
       if (mode == OnBadRow::kFail) {
@@ -128,7 +129,7 @@ Result<Plan> make_plan(const std::string& what, DataFormat format, const std::st
   for (const auto& name : names) {
     auto it = std::find(plan.header.begin(), plan.header.end(), name);
     if (it == plan.header.end())
-      return make_error(ErrorCode::kInvalidInput, what + ": missing column '" + name + "'");
+      return make_error(ErrorCode::kInvalidInput, what + ": missing column " + quote_value(name));
     plan.source.push_back(static_cast<size_t>(it - plan.header.begin()));
     bool categorical = contains(options.categorical, name);
     plan.types.push_back(categorical ? TableColumn::Type::kString : TableColumn::Type::kNumeric);
@@ -205,8 +206,8 @@ Result<std::vector<float>> encode_table(const PreprocessSpec& spec, const Table&
       if (col.type == TableColumn::Type::kString) {
         if (!encoder.encode_field(i, col.strings[r], dst))
           return make_error(ErrorCode::kInvalidInput,
-                            "column '" + col.name + "': '" + col.strings[r] +
-                                "' is not a number (row " + std::to_string(r + 1) + ")");
+                            "column " + quote_value(col.name) + ": " + quote_value(col.strings[r]) +
+                                " is not a number (row " + std::to_string(r + 1) + ")");
       } else if (categorical) {
         // A numeric-looking categorical column: match its values' shortest text against the
         // categories.

@@ -117,7 +117,7 @@ RegressionMetrics regression_metrics(std::span<const double> y_true, std::span<c
 }
 
 bool higher_is_better(const std::string& metric) {
-  return !(metric == "logloss" || metric == "rmse" || metric == "mae" || metric == "mse");
+  return !(metric == "logloss" || metric == "mlogloss" || metric == "rmse" || metric == "mae" || metric == "mse");
 }
 
 std::map<std::string, double> multiclass_metrics(std::span<const float> y,

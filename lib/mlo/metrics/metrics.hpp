@@ -44,7 +44,7 @@ double log_loss(std::span<const double> y_true, std::span<const double> score,
 RegressionMetrics regression_metrics(std::span<const double> y_true, std::span<const double> pred);
 
 // Whether a metric is "higher is better" (auc, accuracy, f1, precision, recall, r2) or lower
-// (logloss, rmse, mae). Unknown names count as higher-is-better.
+// (logloss, mlogloss, rmse, mae). Unknown names count as higher-is-better.
 bool higher_is_better(const std::string& metric);
 
 // Multiclass: `prob` is rows x num_class probabilities.

@@ -118,8 +118,7 @@ class Reader {
   // learner.gradient_booster[.gbtree].model: the booster's tree container (dart nests it).
   bool is_booster_model(size_t i) const {
     return i >= 3 && i < frames_.size() && frames_[1].name == "learner" &&
-           frames_[2].name == "gradient_booster" && frames_[i].name == "model" &&
-           !frames_[i].array;
+           frames_[2].name == "gradient_booster" && frames_[i].name == "model" && !frames_[i].array;
   }
   bool at_booster_model() const { return !frames_.empty() && is_booster_model(frames_.size() - 1); }
 
@@ -229,20 +228,38 @@ class Reader {
     };
     bool ok = true;
     switch (s) {
-      case Sink::kLeft: return push(t.left);
-      case Sink::kRight: return push(t.right);
-      case Sink::kFeature: return push(t.feature);
-      case Sink::kParents: return push(t.parents);
-      case Sink::kDefaultLeft: return push_flag(t.default_left);
-      case Sink::kSplitType: return push_flag(t.split_type);
-      case Sink::kCatNodes: return push(t.cat_nodes);
-      case Sink::kCatSegments: return push(t.cat_segments);
-      case Sink::kCatSizes: return push(t.cat_sizes);
-      case Sink::kCountBaseWeights: ok = count(t.base_weights); break;
-      case Sink::kCountLossChanges: ok = count(t.loss_changes); break;
-      case Sink::kCountSumHessian: ok = count(t.sum_hessian); break;
-      case Sink::kCountCategories: ok = count(t.num_categories); break;
-      default: break;
+      case Sink::kLeft:
+        return push(t.left);
+      case Sink::kRight:
+        return push(t.right);
+      case Sink::kFeature:
+        return push(t.feature);
+      case Sink::kParents:
+        return push(t.parents);
+      case Sink::kDefaultLeft:
+        return push_flag(t.default_left);
+      case Sink::kSplitType:
+        return push_flag(t.split_type);
+      case Sink::kCatNodes:
+        return push(t.cat_nodes);
+      case Sink::kCatSegments:
+        return push(t.cat_segments);
+      case Sink::kCatSizes:
+        return push(t.cat_sizes);
+      case Sink::kCountBaseWeights:
+        ok = count(t.base_weights);
+        break;
+      case Sink::kCountLossChanges:
+        ok = count(t.loss_changes);
+        break;
+      case Sink::kCountSumHessian:
+        ok = count(t.sum_hessian);
+        break;
+      case Sink::kCountCategories:
+        ok = count(t.num_categories);
+        break;
+      default:
+        break;
     }
     if (!ok) return fail(fmt::format("a tree has more than {} nodes", kMaxTreeNodes));
     return count_node();
@@ -275,8 +292,9 @@ class Reader {
 
   // Model parameters are strings in XGBoost 1.x ("5E-1"); newer versions may write "[5E-1]".
   bool param_float(std::string text, float& out) {
-    text.erase(std::remove_if(text.begin(), text.end(), [](char c) { return c == '[' || c == ']'; }),
-               text.end());
+    text.erase(
+        std::remove_if(text.begin(), text.end(), [](char c) { return c == '[' || c == ']'; }),
+        text.end());
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
     if (ec != std::errc() || end != text.data() + text.size() || text.empty())
       return fail(fmt::format("{} '{}' is not a number", key_, text.substr(0, 40)));
@@ -293,7 +311,8 @@ class Reader {
       if (ec != std::errc() || end != text.data() + text.size() || text.empty())
         return fail(fmt::format("{} '{}' is not an integer", key_, text.substr(0, 40)));
     }
-    if (v < 0 || v > limit) return fail(fmt::format("{} {} is out of range (0..{})", key_, v, limit));
+    if (v < 0 || v > limit)
+      return fail(fmt::format("{} {} is out of range (0..{})", key_, v, limit));
     out = v;
     return true;
   }
@@ -344,10 +363,11 @@ Status check_tree(const ModelDocument& doc, size_t i) {
                              doc.num_feature));
     for (int32_t c : {t.left[k], t.right[k]}) {
       if (c <= 0 || c >= static_cast<int64_t>(n))
-        return bad(fmt::format("tree {} node {} has child index {} out of range (0..{})", i, k, c,
-                               n - 1));
+        return bad(
+            fmt::format("tree {} node {} has child index {} out of range (0..{})", i, k, c, n - 1));
       if (seen[c])
-        return bad(fmt::format("tree {} node {} is reached twice (a cycle or shared subtree)", i, c));
+        return bad(
+            fmt::format("tree {} node {} is reached twice (a cycle or shared subtree)", i, c));
       if (!t.parents.empty() && t.parents[c] != k)
         return bad(fmt::format("tree {} node {} has parent {}, not {}", i, c, t.parents[c], k));
       seen[c] = true;
@@ -356,7 +376,8 @@ Status check_tree(const ModelDocument& doc, size_t i) {
   }
   const int64_t groups = std::max<int64_t>(doc.num_class, 1);
   if (i < doc.tree_info.size() && (doc.tree_info[i] < 0 || doc.tree_info[i] >= groups))
-    return bad(fmt::format("tree {} belongs to output group {} of {}", i, doc.tree_info[i], groups));
+    return bad(
+        fmt::format("tree {} belongs to output group {} of {}", i, doc.tree_info[i], groups));
   return {};
 }
 
@@ -401,9 +422,9 @@ Result<ModelDocument> ModelDocument::parse(std::string_view bytes) {
   Reader reader(doc);
   bool ok = false;
   try {
-    ok = json::sax_parse(bytes.begin(), bytes.end(), &reader,
-                         model_is_json_text(bytes) ? json::input_format_t::json
-                                                   : json::input_format_t::ubjson);
+    ok = json::sax_parse(
+        bytes.begin(), bytes.end(), &reader,
+        model_is_json_text(bytes) ? json::input_format_t::json : json::input_format_t::ubjson);
   } catch (const std::exception& e) {
     return bad(std::string("not an XGBoost JSON/UBJSON model: ") + e.what());
   }
@@ -416,8 +437,8 @@ Result<ModelDocument> ModelDocument::parse(std::string_view bytes) {
   if (doc.booster.empty()) return bad("no 'learner.gradient_booster.name'");
   if (doc.objective.empty()) return bad("no 'learner.objective.name'");
   if (doc.booster != "gblinear" && doc.tree_info.size() != doc.trees.size())
-    return bad(fmt::format("{} trees but {} tree_info entries", doc.trees.size(),
-                           doc.tree_info.size()));
+    return bad(
+        fmt::format("{} trees but {} tree_info entries", doc.trees.size(), doc.tree_info.size()));
   int64_t nodes = 0;
   for (size_t i = 0; i < doc.trees.size(); ++i) {
     MLO_TRY(check_tree(doc, i));

@@ -29,14 +29,14 @@ namespace mlo {
 inline constexpr int64_t kMaxModelFeatures = int64_t{1} << 20;
 inline constexpr int64_t kMaxModelClasses = 10000;
 inline constexpr int64_t kMaxModelTrees = int64_t{1} << 20;
-inline constexpr int64_t kMaxTreeNodes = int64_t{1} << 22;    // per tree
-inline constexpr int64_t kMaxModelNodes = int64_t{1} << 25;   // all trees together
-inline constexpr int kMaxModelNesting = 64;                   // JSON/UBJSON container depth
+inline constexpr int64_t kMaxTreeNodes = int64_t{1} << 22;   // per tree
+inline constexpr int64_t kMaxModelNodes = int64_t{1} << 25;  // all trees together
+inline constexpr int kMaxModelNesting = 64;                  // JSON/UBJSON container depth
 
 struct ModelTree {
   std::vector<int32_t> left, right, feature, parents;
   std::vector<uint8_t> default_left, split_type;
-  std::vector<float> cond;  // split threshold, or the leaf value at a leaf
+  std::vector<float> cond;      // split threshold, or the leaf value at a leaf
   int64_t declared_nodes = -1;  // tree_param.num_nodes
   // Lengths of the arrays mlo does not keep but XGBoost reads per node (-1: absent).
   int64_t base_weights = -1, loss_changes = -1, sum_hessian = -1;

@@ -91,9 +91,10 @@ Result<NativeForest> NativeForest::from_document(const ModelDocument& doc) {
   const float base_score = doc.base_score;
   const int64_t num_class = doc.num_class;
   if (doc.version[0] != kVerifiedMajor || doc.version[1] != kVerifiedMinor) {
-    f.reason_ = fmt::format("model format version {} is not verified for the native evaluator "
-                            "(verified: {}.{}.x)",
-                            doc.version_string(), kVerifiedMajor, kVerifiedMinor);
+    f.reason_ = fmt::format(
+        "model format version {} is not verified for the native evaluator "
+        "(verified: {}.{}.x)",
+        doc.version_string(), kVerifiedMajor, kVerifiedMinor);
     return f;
   }
   if (doc.booster != "gbtree") {
@@ -207,9 +208,15 @@ void NativeForest::predict(DenseView x, float* out) const {
   for (size_t row0 = 0; row0 < x.rows; row0 += kBlock) {
     size_t n = std::min(kBlock, x.rows - row0);
     std::fill(m, m + kBlock * groups, base_margin_);
-    KernelArgs args{trees_.data(),       trees_.size(),  nodes_thr_.data(),
-                    nodes_info_.data(),  leaves_.data(), num_features_,
-                    x.data + row0 * x.cols, x.cols,       n,
+    KernelArgs args{trees_.data(),
+                    trees_.size(),
+                    nodes_thr_.data(),
+                    nodes_info_.data(),
+                    leaves_.data(),
+                    num_features_,
+                    x.data + row0 * x.cols,
+                    x.cols,
+                    n,
                     m};
     if (path_ == Path::kAvx512)
       margins_avx512(args);

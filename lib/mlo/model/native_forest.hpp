@@ -87,7 +87,6 @@ class NativeForest {
   std::vector<float> nodes_thr_;
   std::vector<uint32_t> nodes_info_;  // feature index | (mirrored << 31)
   std::vector<float> leaves_;
-
 };
 
 }  // namespace mlo

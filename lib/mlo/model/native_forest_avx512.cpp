@@ -1,8 +1,9 @@
 // The AVX-512 kernels: 64 rows as 4 vectors of 16 lanes walk one tree level by level, each lane
 // holding its node position in the level.
-//  - Split data (threshold, feature | flip bit) of levels up to 256 nodes and the leaves of trees
-//    up to depth 8 are looked up with in-register permutes (vpermps/vpermt2ps over 32-node
-//    chunks, combined by the position's high bits); only deeper levels use gathers.
+//  - Split data (threshold, feature | flip bit) of levels up to 128 nodes (all of a depth-8
+//    tree) is looked up with in-register permutes (vpermps/vpermt2ps over 32-node chunks,
+//    combined by the position's high bits); deeper levels and the leaves of trees deeper than
+//    5 use one gather.
 //  - With few features (<= 16, the common case) the block's rows stay in registers: each
 //    16-row vector's feature values are `S` (features rounded up to a power of two) floats per
 //    row, and the split feature of each lane is picked with vpermt2ps over register pairs, so a
@@ -20,8 +21,8 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <span>
 #include <cstring>
+#include <span>
 
 #define MLO_AVX512 __attribute__((target("avx512f")))
 
@@ -29,19 +30,24 @@ namespace mlo {
 
 namespace {
 constexpr int kVectors = static_cast<int>(kBlock / 16);
-constexpr int kMaxPermuteLevel = 8;  // levels of up to 256 nodes are looked up with permutes
+// Split data of levels up to 128 nodes is looked up with permutes; a wider level and the
+// leaves of trees deeper than 5 with one gather (measured on the flights model: 15 permutes and
+// blends for 256 leaves cost more than the gather).
+constexpr int kMaxPermuteLevel = 7;
+constexpr int kMaxPermuteLeafLevel = 5;
 
 // Looks up table[pos] for each lane, where the table holds 2^level entries (padded to >= 16).
-// `hi` are the lane masks of position bits 5, 6, 7 (only read for levels 6..8).
+// `hi` are the lane masks of position bits 5 and 6 (only read for levels 6 and 7).
 template <typename V, typename T, V (*Perm1)(__m512i, V), V (*Perm2)(V, __m512i, V),
           V (*Blend)(__mmask16, V, V), V (*Load)(const void*), V (*Gather)(__m512i, const T*)>
 MLO_AVX512 inline V lookup(const T* table, int level, __m512i pos, const __mmask16* hi) {
   if (level <= 4) return Perm1(pos, Load(table));
   if (level == 5) return Perm2(Load(table), pos, Load(table + 16));
   if (level > kMaxPermuteLevel) return Gather(pos, table);
-  V c[8];
+  V c[4];
   const int chunks = 1 << (level - 5);
-  for (int j = 0; j < chunks; ++j) c[j] = Perm2(Load(table + 32 * j), pos, Load(table + 32 * j + 16));
+  for (int j = 0; j < chunks; ++j)
+    c[j] = Perm2(Load(table + 32 * j), pos, Load(table + 32 * j + 16));
   for (int b = 0, step = 1; step < chunks; ++b, step *= 2)
     for (int j = 0; j + step < chunks; j += 2 * step) c[j] = Blend(hi[b], c[j], c[j + step]);
   return c[0];
@@ -79,13 +85,11 @@ MLO_AVX512 inline __m512i gather_epi(__m512i i, const uint32_t* t) {
 }
 
 MLO_AVX512 inline __m512 lookup_f(const float* t, int level, __m512i pos, const __mmask16* hi) {
-  return lookup<__m512, float, perm1_ps, perm2_ps, blend_ps, load_ps, gather_ps>(t, level, pos,
-                                                                                 hi);
+  return lookup<__m512, float, perm1_ps, perm2_ps, blend_ps, load_ps, gather_ps>(t, level, pos, hi);
 }
-MLO_AVX512 inline __m512i lookup_i(const uint32_t* t, int level, __m512i pos,
-                                   const __mmask16* hi) {
-  return lookup<__m512i, uint32_t, perm1_epi, perm2_epi, blend_epi, load_epi, gather_epi>(
-      t, level, pos, hi);
+MLO_AVX512 inline __m512i lookup_i(const uint32_t* t, int level, __m512i pos, const __mmask16* hi) {
+  return lookup<__m512i, uint32_t, perm1_epi, perm2_epi, blend_epi, load_epi, gather_epi>(t, level,
+                                                                                          pos, hi);
 }
 
 // Feature values of one 16-row vector: S floats per row (S = 2..16), or gathered rows.
@@ -99,14 +103,15 @@ struct Rows {
     __m512i idx = _mm512_or_si512(base, info);
     __m512 c[kPairs];
     for (int p = 0; p < kPairs; ++p)
-      c[p] = _mm512_permutex2var_ps(_mm512_load_ps(x + 32 * p), idx,
-                                    _mm512_load_ps(x + 32 * p + 16));
+      c[p] =
+          _mm512_permutex2var_ps(_mm512_load_ps(x + 32 * p), idx, _mm512_load_ps(x + 32 * p + 16));
     // Lane r belongs to pair r * S / 32; combine pairs by the bits of that number.
     for (int b = 0, step = 1; step < kPairs; ++b, step *= 2) {
       __mmask16 m = 0;
       for (int r = 0; r < 16; ++r)
         if (((r * S / 32) >> b) & 1) m = static_cast<__mmask16>(m | (1u << r));
-      for (int p = 0; p + step < kPairs; p += 2 * step) c[p] = _mm512_mask_blend_ps(m, c[p], c[p + step]);
+      for (int p = 0; p + step < kPairs; p += 2 * step)
+        c[p] = _mm512_mask_blend_ps(m, c[p], c[p + step]);
     }
     return c[0];
   }
@@ -152,13 +157,15 @@ MLO_AVX512 void margins_impl(const KernelArgs& a) {
     size_t off = 0;
     for (int l = 0; l <= t.depth; ++l) {
       for (int v = 0; v < kVectors; ++v) {
-        __mmask16 hi[3] = {0, 0, 0};
+        __mmask16 hi[2] = {0, 0};
         if (l > 5 && l <= kMaxPermuteLevel)
           for (int b = 0; b < l - 5; ++b)
             hi[b] = _mm512_test_epi32_mask(pos[v], _mm512_set1_epi32(32 << b));
         if (l == t.depth) {  // leaves
           float* m = a.margin + static_cast<size_t>(t.group) * kBlock + 16 * v;
-          __m512 leaf = lookup_f(a.leaves + t.leaf_offset, l, pos[v], hi);
+          __m512 leaf = l > kMaxPermuteLeafLevel
+                            ? _mm512_i32gather_ps(pos[v], a.leaves + t.leaf_offset, 4)
+                            : lookup_f(a.leaves + t.leaf_offset, l, pos[v], hi);
           _mm512_storeu_ps(m, _mm512_add_ps(_mm512_loadu_ps(m), leaf));
           continue;
         }
@@ -172,8 +179,9 @@ MLO_AVX512 void margins_impl(const KernelArgs& a) {
           xv = _mm512_i32gather_ps(at, a.x, 4);
         }
         // Mirrored (default-left) nodes compare -x; NaN compares false either way.
+        // x ^ (info & sign bit) in one vpternlogd (truth table 0x78 = A ^ (B & C)).
         xv = _mm512_castsi512_ps(
-            _mm512_xor_si512(_mm512_castps_si512(xv), _mm512_and_si512(iv, flip_mask)));
+            _mm512_ternarylogic_epi32(_mm512_castps_si512(xv), iv, flip_mask, 0x78));
         __mmask16 left = _mm512_cmp_ps_mask(xv, tv, _CMP_LT_OQ);
         pos[v] = _mm512_add_epi32(pos[v], pos[v]);
         pos[v] = _mm512_mask_add_epi32(pos[v], static_cast<__mmask16>(~left), pos[v], one);

@@ -15,9 +15,9 @@ inline constexpr size_t kBlock = 64;  // rows per block; margins are m[group * k
 struct KernelArgs {
   const NativeForest::Tree* trees;
   size_t num_trees;
-  const float* thr;        // nodes_thr_
-  const uint32_t* info;    // nodes_info_
-  const float* leaves;     // leaves_
+  const float* thr;      // nodes_thr_
+  const uint32_t* info;  // nodes_info_
+  const float* leaves;   // leaves_
   size_t num_features;
   const float* x;  // first row of the block, row-major
   size_t cols;

@@ -4,9 +4,9 @@
 // x86-64-v3 (AVX2), and the dynamic loader picks the clone the CPU runs; other architectures
 // get the plain build. Same comparisons and float adds as the AVX-512 kernel: bit-identical.
 #include <algorithm>
-#include <span>
 #include <bit>
 #include <cstdint>
+#include <span>
 
 #include "mlo/model/native_forest_kernels.hpp"
 
@@ -34,9 +34,9 @@ MLO_PORTABLE_CLONES void margins_portable(const KernelArgs& a) {
       for (uint32_t r = 0; r < rows; ++r) {
         const uint32_t node_info = info[pos[r]];
         // Mirrored (default-left) nodes compare -x; NaN compares false either way.
-        const float v = std::bit_cast<float>(std::bit_cast<uint32_t>(
-                                                 x[row_at[r] + (node_info & 0x7fffffffu)]) ^
-                                             (node_info & 0x80000000u));
+        const float v =
+            std::bit_cast<float>(std::bit_cast<uint32_t>(x[row_at[r] + (node_info & 0x7fffffffu)]) ^
+                                 (node_info & 0x80000000u));
         // Branch-free on purpose: the direction is a coin flip for the predictor.
         const uint32_t left = v < thr[pos[r]] ? 1u : 0u;
         pos[r] = 2 * pos[r] + 1 - left;

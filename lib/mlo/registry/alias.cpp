@@ -23,6 +23,18 @@ Result<AliasRecord> decode_alias(const YAML::Node& doc, const std::string& what,
   if (!rec.manifest.empty() && !is_valid_digest(rec.manifest))
     return make_error(ErrorCode::kInvalidInput, what + ": field 'manifest': not a sha256 digest");
   MLO_ASSIGN_OR_RETURN(rec.event, optional_int(doc, "event", what, 0));
+  MLO_ASSIGN_OR_RETURN(rec.id, optional_string(doc, "id", what));
+  MLO_ASSIGN_OR_RETURN(rec.type, optional_string(doc, "type", what));
+  MLO_ASSIGN_OR_RETURN(rec.actor, optional_string(doc, "actor", what));
+  MLO_ASSIGN_OR_RETURN(rec.time, optional_string(doc, "time", what));
+  MLO_ASSIGN_OR_RETURN(rec.reason, optional_string(doc, "reason", what));
+  MLO_ASSIGN_OR_RETURN(rec.previous_version, optional_int(doc, "previous_version", what, 0));
+  if (rec.previous_version < 0)
+    return make_error(ErrorCode::kInvalidInput, what + ": field 'previous_version': negative");
+  MLO_ASSIGN_OR_RETURN(rec.previous_manifest, optional_string(doc, "previous_manifest", what));
+  if (!rec.previous_manifest.empty() && !is_valid_digest(rec.previous_manifest))
+    return make_error(ErrorCode::kInvalidInput,
+                      what + ": field 'previous_manifest': not a sha256 digest");
   return rec;
 }
 
@@ -33,7 +45,19 @@ std::string AliasRecord::to_yaml() const {
   out << YAML::BeginMap;
   out << YAML::Key << "version" << YAML::Value << version;
   out << YAML::Key << "manifest" << YAML::Value << manifest;
-  out << YAML::Key << "event" << YAML::Value << event;
+  if (event != 0 || id.empty()) out << YAML::Key << "event" << YAML::Value << event;
+  auto text = [&out](const char* key, const std::string& value) {
+    if (!value.empty()) out << YAML::Key << key << YAML::Value << value;
+  };
+  text("id", id);
+  text("type", type);
+  text("actor", actor);
+  text("time", time);
+  text("reason", reason);
+  if (previous_version > 0) {
+    out << YAML::Key << "previous_version" << YAML::Value << previous_version;
+    text("previous_manifest", previous_manifest);
+  }
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }

@@ -1,6 +1,9 @@
-// Aliases: models/<name>/aliases/<alias>.yaml = {version, manifest, event}. `manifest` is the
-// digest of the version's manifest bytes, `event` the number of the audit event that moved the
-// alias there (0 when none). Written with put_if (compare-and-swap) by promote/rollback.
+// Aliases: models/<name>/aliases/<alias>.yaml. `manifest` is the digest of the version's
+// manifest bytes (what reads through name@alias trust). Written with put_if (compare-and-swap)
+// by promote/rollback, BEFORE the audit event of the move: the record carries everything that
+// event holds (id, type, actor, time, reason, the previous holder), so a crash between the two
+// writes is finished later by appending the event from the record (append_event_once on `id`).
+// Records written before ids existed have `event` (a number) instead.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +19,14 @@ struct AliasRecord {
   std::string alias;
   int64_t version = 0;
   std::string manifest;  // "sha256:<hex>" of the manifest bytes
-  int64_t event = 0;
+  int64_t event = 0;  // legacy: number of the event that moved it (0 when unknown)
+  std::string id;     // id of the audit event of this move ("" for legacy records)
+  std::string type;   // promoted | forced | rolled_back
+  std::string actor;
+  std::string time;
+  std::string reason;
+  int64_t previous_version = 0;  // the holder before this move (0: none)
+  std::string previous_manifest;
 
   std::string to_yaml() const;
   static Result<AliasRecord> from_yaml(const std::string& text, const std::string& what,

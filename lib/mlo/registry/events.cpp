@@ -7,6 +7,7 @@
 #include "mlo/core/digest.hpp"
 #include "mlo/core/time.hpp"
 #include "mlo/core/yaml_io.hpp"
+#include "mlo/registry/audit.hpp"
 #include "mlo/registry/keys.hpp"
 #include "mlo/registry/yaml_fields.hpp"
 
@@ -69,7 +70,9 @@ std::string event_to_yaml(const std::string& model, const Event& event) {
     out << YAML::EndMap;
   }
   out << YAML::EndMap;
-  return std::string(out.c_str()) + "\n";
+  std::string body = std::string(out.c_str()) + "\n";
+  if (auto key = audit_key_from_env()) return sign_event_text(*key, std::move(body));
+  return body;
 }
 
 Result<Event> event_from_yaml(const std::string& text, const std::string& what,
@@ -82,18 +85,41 @@ Result<Event> event_from_yaml(const std::string& text, const std::string& what,
   }
 }
 
-Result<Event> append_event(Store& store, const std::string& name, Event event) {
+namespace {
+
+// The one append loop: read the head of the chain, link to it, put_new N+1; on a lost race
+// re-read and retry. With `once`, an event carrying the same fields["id"] already in the chain
+// is returned instead (checked on every attempt, so two racing writers of the same id append
+// it exactly once: the loser's retry sees the winner's event).
+Result<Event> append_loop(Store& store, const std::string& name, Event event, bool once) {
   MLO_TRY(validate_model_name(name));
   if (event.time.empty()) event.time = now_rfc3339();
   if (event.actor.empty()) event.actor = current_actor();
+  const auto id = event.fields.find("id");
+  if (once && (id == event.fields.end() || id->second.empty()))
+    return make_error(ErrorCode::kUsage, "append event to " + name + ": no id to deduplicate on");
   for (int attempt = 0; attempt < kMaxAppendAttempts; ++attempt) {
-    MLO_ASSIGN_OR_RETURN(std::vector<int64_t> numbers, event_numbers(store, name));
-    const int64_t last = numbers.empty() ? 0 : numbers.back();
-    event.previous.clear();
-    if (last > 0) {
-      MLO_ASSIGN_OR_RETURN(std::string previous_bytes, store.get(event_key(name, last)));
-      event.previous = digest_bytes(previous_bytes);
+    int64_t last = 0;
+    std::string last_digest;
+    if (once) {
+      MLO_ASSIGN_OR_RETURN(std::vector<StoredEvent> chain, read_stored_events(store, name));
+      for (auto& s : chain) {
+        auto it = s.event.fields.find("id");
+        if (it != s.event.fields.end() && it->second == id->second) return std::move(s.event);
+      }
+      if (!chain.empty()) {
+        last = chain.back().event.number;
+        last_digest = chain.back().digest;
+      }
+    } else {
+      MLO_ASSIGN_OR_RETURN(std::vector<int64_t> numbers, event_numbers(store, name));
+      last = numbers.empty() ? 0 : numbers.back();
+      if (last > 0) {
+        MLO_ASSIGN_OR_RETURN(std::string previous_bytes, store.get(event_key(name, last)));
+        last_digest = digest_bytes(previous_bytes);
+      }
     }
+    event.previous = last_digest;
     event.number = last + 1;
     Status put = store.put_new(event_key(name, event.number), event_to_yaml(name, event));
     if (put.ok()) return event;
@@ -101,6 +127,16 @@ Result<Event> append_event(Store& store, const std::string& name, Event event) {
   }
   return make_error(ErrorCode::kConflict,
                     "append event to " + name + ": too many concurrent writers");
+}
+
+}  // namespace
+
+Result<Event> append_event(Store& store, const std::string& name, Event event) {
+  return append_loop(store, name, std::move(event), false);
+}
+
+Result<Event> append_event_once(Store& store, const std::string& name, Event event) {
+  return append_loop(store, name, std::move(event), true);
 }
 
 Result<std::vector<StoredEvent>> read_stored_events(Store& store, const std::string& name) {

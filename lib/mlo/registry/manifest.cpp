@@ -25,6 +25,12 @@ void emit_string_map(Emitter& out, const char* key, const std::map<std::string, 
   out << YAML::EndMap;
 }
 
+void emit_metrics(Emitter& out, const std::map<std::string, double>& metrics) {
+  out << YAML::Flow << YAML::BeginMap;
+  for (const auto& [k, v] : metrics) out << YAML::Key << k << YAML::Value << format_double(v);
+  out << YAML::EndMap;
+}
+
 void emit_data_ref(Emitter& out, const DataRef& ref) {
   out << YAML::Flow << YAML::BeginMap;
   if (!ref.digest.empty()) out << YAML::Key << "digest" << YAML::Value << ref.digest;
@@ -76,7 +82,8 @@ void emit_schema(Emitter& out, const ModelVersion& mv) {
 }
 
 bool has_training(const ModelVersion& mv) {
-  return mv.training_data || !mv.params.empty() || mv.eval_data || !mv.metrics.empty() || mv.parent;
+  return mv.training_data || !mv.params.empty() || mv.eval_data || !mv.metrics.empty() ||
+         mv.parent || mv.champion;
 }
 
 void emit_training(Emitter& out, const ModelVersion& mv) {
@@ -86,16 +93,25 @@ void emit_training(Emitter& out, const ModelVersion& mv) {
     emit_data_ref(out, *mv.training_data);
   }
   if (!mv.params.empty()) emit_string_map(out, "params", mv.params);
-  if (mv.eval_data || !mv.metrics.empty()) {
+  if (mv.eval_data || !mv.metrics.empty() || mv.champion) {
     out << YAML::Key << "eval" << YAML::Value << YAML::Flow << YAML::BeginMap;
     if (mv.eval_data) {
       out << YAML::Key << "data" << YAML::Value;
       emit_data_ref(out, *mv.eval_data);
     }
     if (!mv.metrics.empty()) {
-      out << YAML::Key << "metrics" << YAML::Value << YAML::Flow << YAML::BeginMap;
-      for (const auto& [k, v] : mv.metrics)
-        out << YAML::Key << k << YAML::Value << format_double(v);
+      out << YAML::Key << "metrics" << YAML::Value;
+      emit_metrics(out, mv.metrics);
+    }
+    if (mv.champion) {
+      out << YAML::Key << "champion" << YAML::Value << YAML::Flow << YAML::BeginMap;
+      if (!mv.champion->alias.empty())
+        out << YAML::Key << "alias" << YAML::Value << mv.champion->alias;
+      out << YAML::Key << "version" << YAML::Value << mv.champion->version;
+      if (!mv.champion->manifest.empty())
+        out << YAML::Key << "manifest" << YAML::Value << mv.champion->manifest;
+      out << YAML::Key << "metrics" << YAML::Value;
+      emit_metrics(out, mv.champion->metrics);
       out << YAML::EndMap;
     }
     out << YAML::EndMap;
@@ -184,6 +200,20 @@ Status decode_training(const YAML::Node& doc, ModelVersion& mv, const std::strin
       mv.eval_data = data;
     }
     MLO_ASSIGN_OR_RETURN(mv.metrics, optional_double_map(eval, "metrics", where + ".eval"));
+    if (const YAML::Node champion = eval["champion"]) {
+      const std::string cw = where + ".eval.champion";
+      if (!champion.IsMap()) return make_error(ErrorCode::kInvalidInput, cw + ": must be a mapping");
+      ChampionEval c;
+      MLO_ASSIGN_OR_RETURN(long long v, require_int(champion, "version", cw));
+      if (v < 1) return make_error(ErrorCode::kInvalidInput, cw + ": field 'version': must be >= 1");
+      c.version = v;
+      MLO_ASSIGN_OR_RETURN(c.alias, optional_string(champion, "alias", cw));
+      MLO_ASSIGN_OR_RETURN(c.manifest, optional_string(champion, "manifest", cw));
+      if (!c.manifest.empty() && !is_valid_digest(c.manifest))
+        return make_error(ErrorCode::kInvalidInput, cw + ": field 'manifest': not a sha256 digest");
+      MLO_ASSIGN_OR_RETURN(c.metrics, optional_double_map(champion, "metrics", cw));
+      mv.champion = std::move(c);
+    }
   }
   if (training["parent"]) {
     MLO_ASSIGN_OR_RETURN(long long parent, require_int(training, "parent", where));

@@ -32,6 +32,15 @@ struct DataRef {
   std::string source;
 };
 
+// training.eval.champion: the alias holder at retrain time, evaluated on THIS version's eval data
+// (training.eval.data), so the promotion gate can compare the two on the same rows.
+struct ChampionEval {
+  std::string alias;  // the alias it held, may be empty
+  int64_t version = 0;
+  std::string manifest;  // digest of that version's manifest, may be empty
+  std::map<std::string, double> metrics;
+};
+
 struct ModelVersion {
   std::string name;
   int64_t version = 0;
@@ -47,6 +56,7 @@ struct ModelVersion {
   std::map<std::string, std::string> params;  // hyperparameters as given
   std::optional<DataRef> eval_data;
   std::map<std::string, double> metrics;  // training.eval.metrics
+  std::optional<ChampionEval> champion;   // training.eval.champion
   std::optional<int64_t> parent;
   std::map<std::string, std::string> environment;  // mlo, xgboost, os, arch
   std::map<std::string, std::string> labels;

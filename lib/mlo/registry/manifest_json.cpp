@@ -34,10 +34,15 @@ nlohmann::json manifest_to_json(const ModelVersion& mv) {
   nlohmann::json training = nlohmann::json::object();
   if (mv.training_data) training["data"] = data_ref_json(*mv.training_data);
   if (!mv.params.empty()) training["params"] = mv.params;
-  if (mv.eval_data || !mv.metrics.empty()) {
+  if (mv.eval_data || !mv.metrics.empty() || mv.champion) {
     training["eval"] = nlohmann::json::object();
     if (mv.eval_data) training["eval"]["data"] = data_ref_json(*mv.eval_data);
     if (!mv.metrics.empty()) training["eval"]["metrics"] = mv.metrics;
+    if (mv.champion)
+      training["eval"]["champion"] = {{"alias", mv.champion->alias},
+                                      {"version", mv.champion->version},
+                                      {"manifest", mv.champion->manifest},
+                                      {"metrics", mv.champion->metrics}};
   }
   if (mv.parent) training["parent"] = *mv.parent;
   if (!training.empty()) j["training"] = training;
@@ -58,10 +63,22 @@ nlohmann::json event_to_json(const Event& event) {
 }
 
 nlohmann::json alias_to_json(const AliasRecord& alias) {
-  return {{"alias", alias.alias},
-          {"version", alias.version},
-          {"manifest", alias.manifest},
-          {"event", alias.event}};
+  nlohmann::json j = {{"alias", alias.alias},
+                      {"version", alias.version},
+                      {"manifest", alias.manifest},
+                      {"event", alias.event},
+                      {"id", alias.id},
+                      {"type", alias.type},
+                      {"actor", alias.actor},
+                      {"time", alias.time},
+                      {"reason", alias.reason}};
+  if (alias.previous_version > 0) {
+    j["previous_version"] = alias.previous_version;
+    j["previous_manifest"] = alias.previous_manifest;
+  } else {
+    j["previous_version"] = nullptr;
+  }
+  return j;
 }
 
 }  // namespace mlo

@@ -1,6 +1,7 @@
 // register_version: hash -> (if-new lookup) -> blobs -> manifest (create-only) -> event.
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "mlo/core/digest.hpp"
 #include "mlo/core/time.hpp"
@@ -13,6 +14,7 @@ namespace {
 
 // Each lost race moves N on by one; the bound only stops a livelock.
 constexpr int kMaxVersionAttempts = 10000;
+constexpr int kEventAttempts = 4;
 
 struct HashStats {
   double seconds = 0;
@@ -97,7 +99,37 @@ Result<std::string> write_manifest(Store& store, ModelVersion& mv, int64_t first
   return make_error(ErrorCode::kConflict, "register " + mv.name + ": too many concurrent writers");
 }
 
+// A transient store failure should not leave a version untrusted: a few spaced retries.
+Status append_with_retries(Store& store, const std::string& name, const Event& event) {
+  Status last;
+  for (int attempt = 0; attempt < kEventAttempts; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50 << attempt));
+    auto appended = append_event(store, name, event);
+    if (appended.ok()) return {};
+    last = appended.error();
+  }
+  return last;
+}
+
 }  // namespace
+
+Result<int64_t> repair_registration(Store& store, const std::string& name, int64_t version) {
+  MLO_ASSIGN_OR_RETURN(VersionRecord rec, load_version_record(store, name, version));
+  MLO_ASSIGN_OR_RETURN(std::vector<Event> events, read_events(store, name));
+  for (const auto& e : events) {
+    auto v = e.fields.find("version");
+    if (e.type == "registered" && v != e.fields.end() && v->second == std::to_string(version))
+      return make_error(ErrorCode::kConflict, name + ":" + std::to_string(version) +
+                                                  " already has its 'registered' event (event " +
+                                                  std::to_string(e.number) + ")");
+  }
+  Event event;
+  event.type = "registered";
+  event.fields = {{"version", std::to_string(version)}, {"manifest", rec.digest},
+                  {"repaired", "true"}};
+  MLO_ASSIGN_OR_RETURN(Event appended, append_event(store, name, event));
+  return appended.number;
+}
 
 Result<RegisterResult> register_version(Store& store, RegisterRequest request) {
   ModelVersion mv = std::move(request.manifest);
@@ -140,8 +172,9 @@ Result<RegisterResult> register_version(Store& store, RegisterRequest request) {
   Event event;
   event.type = "registered";
   event.fields = {{"version", std::to_string(mv.version)}, {"manifest", result.manifest_digest}};
-  auto appended = append_event(store, mv.name, event);
-  // The version exists either way; failing here would make a retrying script register it twice.
+  // The version exists either way, so this is not an error return (a retrying script would
+  // register it twice); event_warning makes the caller fail and name the repair.
+  Status appended = append_with_retries(store, mv.name, event);
   if (!appended.ok()) result.event_warning = appended.error().message;
   result.manifest = std::move(mv);
   return result;

@@ -6,6 +6,7 @@
 
 #include "mlo/core/digest.hpp"
 #include "mlo/registry/alias.hpp"
+#include "mlo/registry/events.hpp"
 #include "mlo/registry/keys.hpp"
 
 namespace mlo {
@@ -41,6 +42,32 @@ Result<VersionRecord> find_by_digest(Store& store, const std::string& digest) {
     if (digest_bytes(bytes) == digest) return load_version_record(store, parts->name, *n);
   }
   return make_error(ErrorCode::kNotFound, "no model version has manifest digest " + digest);
+}
+
+// Manifest digests recorded by `registered` events, by version (the trust anchor of name:N).
+Result<std::map<int64_t, std::string>> registered_digests(Store& store, const std::string& name) {
+  MLO_ASSIGN_OR_RETURN(std::vector<StoredEvent> events, read_stored_events(store, name));
+  std::map<int64_t, std::string> out;
+  for (const auto& s : events) {
+    if (s.event.type != "registered") continue;
+    auto v = s.event.fields.find("version");
+    auto m = s.event.fields.find("manifest");
+    if (v == s.event.fields.end() || m == s.event.fields.end()) continue;
+    try {
+      out.emplace(std::stoll(v->second), m->second);
+    } catch (const std::exception&) {
+      continue;  // verify reports the malformed event
+    }
+  }
+  return out;
+}
+
+Status check_trusted(const VersionRecord& rec, const std::string& recorded,
+                     const std::string& source) {
+  if (recorded == rec.digest) return {};
+  return make_error(ErrorCode::kIntegrity,
+                    rec.key + ": manifest bytes hash to " + rec.digest + " but " + source +
+                        " recorded " + recorded + " (manifest modified after registration)");
 }
 
 bool has_versions(Store& store, const std::string& name) {
@@ -102,6 +129,29 @@ Result<ModelVersion> load_version(Store& store, const std::string& name, int64_t
   return std::move(rec.manifest);
 }
 
+Result<VersionRecord> load_trusted_version(Store& store, const std::string& name,
+                                           int64_t version) {
+  MLO_ASSIGN_OR_RETURN(VersionRecord rec, load_version_record(store, name, version));
+  MLO_ASSIGN_OR_RETURN(auto digests, registered_digests(store, name));
+  auto it = digests.find(version);
+  if (it == digests.end())
+    return make_error(ErrorCode::kIntegrity,
+                      rec.key + ": no 'registered' event records this manifest's digest, so it "
+                                "cannot be trusted (registration interrupted before its event?)");
+  MLO_TRY(check_trusted(rec, it->second, "its 'registered' event"));
+  return rec;
+}
+
+Result<int64_t> latest_registered(Store& store, const std::string& name) {
+  MLO_ASSIGN_OR_RETURN(std::vector<int64_t> numbers, list_versions(store, name));
+  MLO_ASSIGN_OR_RETURN(auto digests, registered_digests(store, name));
+  for (auto it = numbers.rbegin(); it != numbers.rend(); ++it)
+    if (digests.count(*it)) return *it;
+  return make_error(ErrorCode::kIntegrity, "model '" + name +
+                                               "': no version has a 'registered' event, so none "
+                                               "can be trusted (registration interrupted?)");
+}
+
 Result<VersionRecord> resolve_version(Store& store, const std::string& ref) {
   if (ref.empty()) return bad_ref(ref, "empty");
   if (ref.rfind(kDigestPrefix, 0) == 0) {
@@ -118,12 +168,9 @@ Result<VersionRecord> resolve_version(Store& store, const std::string& ref) {
         return make_error(ErrorCode::kNotFound, "model '" + name + "' not found");
       return rec.error();
     }
+    if (rec->manifest.empty()) return load_trusted_version(store, name, rec->version);
     MLO_ASSIGN_OR_RETURN(VersionRecord target, load_version_record(store, name, rec->version));
-    if (!rec->manifest.empty() && rec->manifest != target.digest)
-      return make_error(ErrorCode::kIntegrity, "alias " + name + "@" + alias +
-                                                   " records manifest " + rec->manifest +
-                                                   " but version " + std::to_string(rec->version) +
-                                                   " hashes to " + target.digest);
+    MLO_TRY(check_trusted(target, rec->manifest, "alias " + name + "@" + alias));
     return target;
   }
   std::string name = ref;
@@ -134,10 +181,9 @@ Result<VersionRecord> resolve_version(Store& store, const std::string& ref) {
   }
   if (auto st = validate_model_name(name); !st.ok()) return bad_ref(ref, st.error().message);
   if (!version) {
-    MLO_ASSIGN_OR_RETURN(std::vector<int64_t> numbers, list_versions(store, name));
-    version = numbers.back();
+    MLO_ASSIGN_OR_RETURN(version, latest_registered(store, name));
   }
-  return load_version_record(store, name, *version);
+  return load_trusted_version(store, name, *version);
 }
 
 Result<ModelVersion> resolve_ref(Store& store, const std::string& ref) {

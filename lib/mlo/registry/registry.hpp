@@ -39,12 +39,19 @@ struct RegisterResult {
   ModelVersion manifest;
   bool existed = false;         // --if-new found an identical version
   std::string manifest_digest;  // digest of the manifest bytes (empty for a dry run)
-  std::string event_warning;    // set when the manifest was written but the event append failed
+  // Set when the manifest was written but its `registered` event could not be appended (after
+  // retries): the version exists but reads refuse it until repair_registration runs.
+  std::string event_warning;
   double hash_seconds = 0;      // time spent storing artifacts (hash, plus copy when new)
   uint64_t hashed_bytes = 0;    // their total size
 };
 
 Result<RegisterResult> register_version(Store& store, RegisterRequest request);
+
+// Appends the missing `registered` event of a version whose registration was interrupted after
+// its manifest was written, recording the manifest's current digest (marked repaired: true).
+// kConflict when the version already has one. Returns the event number.
+Result<int64_t> repair_registration(Store& store, const std::string& name, int64_t version);
 
 // "name" (latest), "name:N", "name@alias", "sha256:<manifest digest>".
 // kUsage for a malformed reference, kNotFound when it resolves to nothing.
@@ -56,7 +63,13 @@ struct VersionRecord {
   std::string key;
   std::string digest;
 };
+// Every read through a reference is trusted: the manifest's bytes must hash to the digest
+// recorded by the version's `registered` event (name, name:N) or by the alias record
+// (name@alias); kIntegrity otherwise, and for a version without a `registered` event. `name`
+// alone means the newest version that has a `registered` event.
 Result<VersionRecord> resolve_version(Store& store, const std::string& ref);
+// name:N with the trust check above.
+Result<VersionRecord> load_trusted_version(Store& store, const std::string& name, int64_t version);
 // Loads and validates models/<name>/versions/<N>.yaml; kIntegrity when its content names
 // another model or version than its key.
 Result<VersionRecord> load_version_record(Store& store, const std::string& name, int64_t version);
@@ -72,7 +85,8 @@ Result<std::string> read_artifact(Store& store, const ModelVersion& mv, const st
 
 struct Event {
   int64_t number = 0;
-  std::string type;  // registered | promoted | approved | rolled_back | status
+  // registered | approved | rejected | promoted | forced | rolled_back | archived | annotated
+  std::string type;
   std::string time;
   std::string actor;
   std::string previous;                       // digest of event N-1's bytes ("" for the first)

@@ -56,6 +56,18 @@ std::string store_info_yaml(const StoreInfo& info) {
   return std::string(out.c_str()) + "\n";
 }
 
+Result<StoreInfo> check_store_marker(Store& store) {
+  auto bytes = store.get(kStoreMarkerKey);
+  if (!bytes.ok()) {
+    if (bytes.error().code != ErrorCode::kNotFound) return bytes.error();
+    return make_error(ErrorCode::kNotFound, "store " + store.url() + ": not an mlo store (no " +
+                                                kStoreMarkerKey + "); run 'mlo init'");
+  }
+  auto info = parse_store_info(*bytes);
+  if (!info.ok()) return make_error(info.error().code, "store " + store.url() + ": " + info.error().message);
+  return info;
+}
+
 Result<InitResult> init_store(Store& store) {
   InitResult result;
   auto existing = store.get(kStoreMarkerKey);

@@ -25,6 +25,11 @@ struct InitResult {
   StoreInfo info;
   bool created = false;  // false: the store was already initialised (and its marker is valid)
 };
+// Reads and validates the marker of an existing store, before a command reads or writes
+// anything else: kNotFound (with a hint to run `mlo init`) when it is missing, kInvalidInput
+// naming the store for garbage, an unknown format version or another digest algorithm.
+Result<StoreInfo> check_store_marker(Store& store);
+
 // Idempotent: creates mlo-store.yaml unless a valid one exists.
 Result<InitResult> init_store(Store& store);
 

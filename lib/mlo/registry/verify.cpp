@@ -1,14 +1,18 @@
 #include "mlo/registry/verify.hpp"
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include "mlo/core/digest.hpp"
 #include "mlo/registry/alias.hpp"
+#include "mlo/registry/audit.hpp"
 #include "mlo/registry/events.hpp"
 #include "mlo/registry/keys.hpp"
 #include "mlo/registry/manifest.hpp"
 #include "mlo/registry/registry.hpp"
+#include "mlo/registry/state.hpp"
+#include "mlo/registry/store_files.hpp"
 #include "mlo/registry/store_init.hpp"
 
 namespace mlo {
@@ -48,6 +52,7 @@ class Verifier {
     if (!options_.model.empty() && by_model.empty())
       return make_error(ErrorCode::kNotFound, "model '" + options_.model + "' not found");
     for (const auto& [name, keys] : by_model) MLO_TRY(verify_model(name, keys));
+    if (options_.model.empty()) scan_local_files();
     return std::move(report_);
   }
 
@@ -71,9 +76,7 @@ class Verifier {
 
   Result<std::string> hash_key(const std::string& key) {
     if (options_.on_blob) options_.on_blob(key);
-    if (std::string path = store_.local_path(key); !path.empty()) return digest_file(path);
-    MLO_ASSIGN_OR_RETURN(std::string bytes, store_.get(key));
-    return digest_bytes(bytes);
+    return digest_key(store_, key);
   }
 
   // Whole-store mode: every object must hash to its own key.
@@ -180,10 +183,27 @@ class Verifier {
     return {};
   }
 
+  void check_hmac(const std::string& key, const std::string& bytes) {
+    if (!audit_key_) return;
+    switch (check_event_hmac(*audit_key_, bytes)) {
+      case HmacCheck::kValid:
+        return;
+      case HmacCheck::kMissing:
+        problem(key, "has no hmac line but MLO_AUDIT_KEY is set (written without the key?)");
+        return;
+      case HmacCheck::kMismatch:
+        problem(key, "hmac does not match its content under MLO_AUDIT_KEY (edited, or signed "
+                     "with another key)");
+        return;
+    }
+  }
+
   void verify_events(const std::string& name, size_t event_keys,
                      const std::map<int64_t, std::string>& digests) {
     std::set<int64_t> registered;
     std::string previous;
+    moves_.clear();
+    move_ids_.clear();
     for (int64_t n = 1; event_keys > 0; ++n) {
       const std::string key = event_key(name, n);
       auto bytes = store_.get(key);
@@ -195,6 +215,7 @@ class Verifier {
       ++report_.events;
       auto event = event_from_yaml(*bytes, key, name);
       const std::string digest = digest_bytes(*bytes);
+      check_hmac(key, *bytes);
       if (!event.ok()) {
         problem(key, event.error().message);
       } else {
@@ -206,6 +227,7 @@ class Verifier {
                                     " does not match event " + std::to_string(n - 1) + " (" +
                                     previous + "): audit chain broken");
         if (event->type == "registered") check_registered(name, key, *event, digests, registered);
+        record_move(*event);
       }
       previous = digest;
     }
@@ -239,6 +261,51 @@ class Verifier {
                                         " (manifest modified after registration)");
   }
 
+  // Alias moves in chain order: alias -> (event number, id, version) of its last move.
+  struct Move {
+    int64_t number = 0;
+    std::string id;
+    int64_t version = 0;
+  };
+  void record_move(const Event& e) {
+    if (e.type != "promoted" && e.type != "forced" && e.type != "rolled_back") return;
+    auto alias = e.fields.find("alias");
+    auto id = e.fields.find("id");
+    if (alias == e.fields.end()) return;
+    Move m{e.number, id == e.fields.end() ? "" : id->second, event_version(e)};
+    auto [it, inserted] = moves_.try_emplace(alias->second, m);
+    if (!inserted) it->second = m;
+    if (!m.id.empty()) move_ids_.insert(m.id);
+  }
+
+  // The record must be its last move's result, or the one move after it whose event a crash
+  // left out (the next promote/rollback appends it).
+  void check_alias_move(const std::string& key, const AliasRecord& rec) {
+    if (rec.id.empty()) return;  // written before alias records carried their event
+    auto last = moves_.find(rec.alias);
+    if (last != moves_.end() && last->second.id == rec.id) {
+      if (last->second.version != rec.version)
+        problem(key, "points at version " + std::to_string(rec.version) + " but its event " +
+                         std::to_string(last->second.number) + " moved it to " +
+                         std::to_string(last->second.version));
+      return;
+    }
+    if (move_ids_.count(rec.id)) {
+      problem(key, "its move (id " + rec.id + ") is not this alias's last move in the audit "
+                   "chain: alias record replaced by hand or events reordered");
+      return;
+    }
+    const int64_t before = last == moves_.end() ? 0 : last->second.version;
+    if (rec.previous_version != before) {
+      problem(key, "has no audit event and does not follow the alias's last recorded move "
+                   "(alias record written by hand?)");
+      return;
+    }
+    note(key, "its move to version " + std::to_string(rec.version) +
+                  " has no audit event yet (interrupted; the next promote or rollback of this "
+                  "alias appends it)");
+  }
+
   void verify_alias(const std::string& name, const std::string& key,
                     const std::map<int64_t, std::string>& digests) {
     ++report_.aliases;
@@ -257,6 +324,7 @@ class Verifier {
       problem(key, rec.error().message);
       return;
     }
+    check_alias_move(key, *rec);
     auto it = digests.find(rec->version);
     if (it == digests.end())
       problem(key, "points at version " + std::to_string(rec->version) + ", which does not exist");
@@ -265,10 +333,25 @@ class Verifier {
                        std::to_string(rec->version) + " hashes to " + it->second);
   }
 
+  // Local stores: what the key interface hides (dot-files, symlinks) is checked on disk.
+  void scan_local_files() {
+    for (const auto& f : scan_store_files(store_, options_.temp_age_seconds)) {
+      if (f.kind == StoreFileFinding::kSymlink)
+        problem(f.path, "is a symlink inside the store (reads refuse it; replace it with the "
+                        "file it points at or remove it)");
+      else
+        note(f.path, "stray temp file older than an hour (left by an interrupted write; safe to "
+                     "delete)");
+    }
+  }
+
   Store& store_;
   const VerifyOptions& options_;
   VerifyReport report_;
   std::map<std::string, BlobState> blobs_;
+  std::optional<std::string> audit_key_ = audit_key_from_env();
+  std::map<std::string, Move> moves_;  // per model, rebuilt by verify_events
+  std::set<std::string> move_ids_;
 };
 
 }  // namespace

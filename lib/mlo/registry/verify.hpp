@@ -1,8 +1,11 @@
 // verify: the store's integrity check behind `mlo verify`. It re-hashes blobs, parses every
 // manifest, checks that every reference resolves (artifacts -> blobs with the recorded size,
 // events -> versions and manifest digests, aliases -> versions) and that each audit chain links.
-// Problems are corruption (exit 6). Notes are states a crash can legitimately leave, e.g. a
-// complete version whose `registered` event was never appended.
+// Problems are corruption (exit 6): a blob, manifest, event or alias that does not hash or link
+// as recorded, an event HMAC that fails under MLO_AUDIT_KEY, an alias record that is not the
+// result of its last recorded move, a symlink inside a local store. Notes are states a crash can
+// legitimately leave: a complete version whose `registered` event was never appended, an alias
+// move whose event is pending, a temp file older than an hour.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +36,7 @@ struct VerifyOptions {
       model;  // empty: the whole store (every blob under objects/); else one model and its blobs
   std::function<void(const std::string& key)>
       on_blob;  // progress, called before each blob is hashed
+  int64_t temp_age_seconds = 3600;  // temp files older than this are reported (whole store)
 };
 
 // Errors only when the store cannot be read at all; everything found is in the report.

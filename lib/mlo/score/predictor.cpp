@@ -95,9 +95,8 @@ Result<Predictor> Predictor::from_bytes(const std::string& model_bytes, const Pr
                       fmt::format("the model expects {} features, the preprocess spec has {}",
                                   doc.num_feature, spec.features.size()));
   impl->objective = doc.objective;
-  impl->num_outputs = doc.objective == "multi:softprob"
-                          ? static_cast<int>(std::max<int64_t>(doc.num_class, 1))
-                          : 1;
+  impl->num_outputs =
+      doc.objective == "multi:softprob" ? static_cast<int>(std::max<int64_t>(doc.num_class, 1)) : 1;
   if (engine != Engine::kXgboost) {
     MLO_ASSIGN_OR_RETURN(NativeForest forest, NativeForest::from_document(doc));
     if (forest.supported()) {

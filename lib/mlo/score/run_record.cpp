@@ -5,6 +5,31 @@
 
 namespace mlo {
 
+namespace {
+
+// Shadow: agreement of the two versions; canary: how many rows the challenger scored.
+void emit_challenger(YAML::Emitter& out, const ScoreRunInfo& info) {
+  const ChallengerStats& c = info.summary->challenger;
+  out << YAML::Key << "challenger" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "mode" << YAML::Value << info.challenger_mode;
+  out << YAML::Key << "ref" << YAML::Value << info.challenger_ref;
+  out << YAML::Key << "manifest_digest" << YAML::Value << info.challenger_digest;
+  if (info.challenger_mode == "shadow") {
+    out << YAML::Key << "rows" << YAML::Value << c.rows;
+    out << YAML::Key << "mean_abs_delta" << YAML::Value << fmt::format("{}", c.mean_abs_delta());
+    if (info.task == "binary")
+      out << YAML::Key << "label_agreement" << YAML::Value
+          << fmt::format("{}", c.label_agreement());
+  } else {
+    out << YAML::Key << "percent" << YAML::Value << fmt::format("{}", info.canary_percent);
+    out << YAML::Key << "id_column" << YAML::Value << info.canary_id_column;
+    out << YAML::Key << "canary_rows" << YAML::Value << c.canary_rows;
+  }
+  out << YAML::EndMap;
+}
+
+}  // namespace
+
 std::string score_run_record_yaml(const ScoreRunInfo& info) {
   const ScoreSummary& s = *info.summary;
   YAML::Emitter out;
@@ -52,6 +77,7 @@ std::string score_run_record_yaml(const ScoreRunInfo& info) {
   if (!s.first_skip_reason.empty())
     out << YAML::Key << "first_skip_reason" << YAML::Value << s.first_skip_reason;
   out << YAML::EndMap;
+  if (!info.challenger_mode.empty()) emit_challenger(out, info);
   out << YAML::Key << "timings" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "load_s" << YAML::Value << fmt::format("{:.3f}", info.load_seconds);
   out << YAML::Key << "score_s" << YAML::Value << fmt::format("{:.3f}", s.seconds);

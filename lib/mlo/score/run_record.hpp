@@ -23,6 +23,12 @@ struct ScoreRunInfo {
   double threshold = 0.5;
   std::string on_bad_row;
   double load_seconds = 0;
+  // Champion/challenger: "" | "shadow" | "canary", the challenger's "name:N" and manifest digest.
+  std::string challenger_mode;
+  std::string challenger_ref;
+  std::string challenger_digest;
+  double canary_percent = 0;
+  std::string canary_id_column;
   const ScoreSummary* summary = nullptr;
 };
 

@@ -1,6 +1,7 @@
 #include "mlo/score/score_batch.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -31,6 +32,11 @@ struct Plan {
   OnBadRow on_bad_row = OnBadRow::kFail;
   uint64_t shard_index = 0;
   uint64_t shard_count = 1;
+  const ChallengerOptions* challenger = nullptr;
+  const Encoder* challenger_encoder = nullptr;
+  size_t id_col = 0;  // canary routing column
+  float threshold = 0.5f;
+  bool jsonl_output = false;
 };
 
 // A processed chunk, waiting for the writer.
@@ -43,12 +49,15 @@ struct Done {
   uint64_t other_shards = 0;
   BadRows bad;
   uint64_t unseen = 0;
+  ChallengerStats challenger;
 };
 
 struct WorkerState {
   RowBlock block;
   EncodedBlock encoded;
   std::vector<float> scores;
+  EncodedBlock challenger_encoded;
+  std::vector<float> challenger_scores;
 };
 
 Error with_input(const Plan& plan, const Error& e) {
@@ -73,6 +82,67 @@ uint64_t keep_shard(RowBlock& block, uint64_t k, uint64_t n) {
   block.lines.resize(w);
   block.row_ids.resize(w);
   return rows - w;
+}
+
+// Adds one column to the row the formatter just appended (CSV: before '\n'; JSON Lines: before
+// "}\n"). Values are numbers or "name:N" labels, which need no CSV quoting.
+void append_column(const Plan& plan, std::string_view key, std::string_view value, bool is_number,
+                   std::string& text) {
+  if (plan.jsonl_output) {
+    text.resize(text.size() - 2);
+    text.append(",\"").append(key).append("\":");
+    if (!is_number) text += '"';
+    text.append(value);
+    if (!is_number) text += '"';
+    text.append("}\n");
+  } else {
+    text.back() = ',';
+    text.append(value).append("\n");
+  }
+}
+
+// The challenger scores the same parsed rows with its own encoder; rows it rejects that the
+// champion kept (a different preprocess spec) make the pair unscoreable.
+Status score_challenger(const Plan& plan, WorkerState& st, Done& d) {
+  const ChallengerOptions& c = *plan.challenger;
+  MLO_TRY(plan.challenger_encoder->encode(st.block, plan.on_bad_row, st.challenger_encoded));
+  const std::vector<uint32_t>& rows = st.encoded.rows;
+  const std::vector<uint32_t>& theirs = st.challenger_encoded.rows;
+  std::vector<float>& second = st.challenger_scores;
+  // Both encoded row lists are ascending block rows; pair the champion's with the challenger's.
+  const size_t n = rows.size(), width = plan.challenger_encoder->num_features();
+  std::vector<float> x(n * width);
+  size_t j = 0;
+  for (size_t i = 0; i < n; ++i) {
+    while (j < theirs.size() && theirs[j] < rows[i]) ++j;
+    if (j == theirs.size() || theirs[j] != rows[i])
+      return make_error(ErrorCode::kInvalidInput,
+                        plan.input_name + ": line " + std::to_string(st.block.lines[rows[i]]) +
+                            ": the challenger " + c.label + " cannot encode this row");
+    std::copy_n(st.challenger_encoded.x.begin() + static_cast<ptrdiff_t>(j * width), width,
+                x.begin() + static_cast<ptrdiff_t>(i * width));
+  }
+  MLO_TRY(c.predictor->predict(x.data(), n, second));
+  const bool shadow = c.mode == ChallengerMode::kShadow;
+  const bool binary = plan.predictor->task() == "binary";
+  for (size_t i = 0; i < n; ++i) {
+    const float main = st.scores[i], other = second[i];
+    if (shadow) {
+      plan.formatter->append(st.block, rows[i], &main, d.text);
+      append_column(plan, "shadow_score", fmt::format("{}", other), true, d.text);
+      ++d.challenger.rows;
+      d.challenger.sum_abs_delta += std::abs(static_cast<double>(main) - other);
+      if (binary && (main >= plan.threshold) == (other >= plan.threshold))
+        ++d.challenger.label_agree;
+    } else {
+      const bool routed = canary_routed(st.block.at(rows[i], plan.id_col), c.percent);
+      plan.formatter->append(st.block, rows[i], routed ? &other : &main, d.text);
+      append_column(plan, "scored_by", routed ? c.label : c.primary_label, false, d.text);
+      d.challenger.canary_rows += routed;
+    }
+  }
+  d.rows_out = n;
+  return {};
 }
 
 Done process(const Plan& plan, const Chunk& chunk, WorkerState& st) {
@@ -104,6 +174,10 @@ Done process(const Plan& plan, const Chunk& chunk, WorkerState& st) {
   }
   const size_t k = static_cast<size_t>(plan.predictor->num_outputs());
   d.text.reserve(n * (16 + 12 * k) + chunk.bytes.size() / 4);
+  if (plan.challenger) {
+    d.status = score_challenger(plan, st, d);
+    return d;
+  }
   for (size_t i = 0; i < n; ++i)
     plan.formatter->append(st.block, st.encoded.rows[i], st.scores.data() + i * k, d.text);
   d.rows_out = n;
@@ -198,6 +272,7 @@ class Pipeline {
       sum.rows_out += d.rows_out;
       sum.rows_other_shards += d.other_shards;
       sum.unseen_categories += d.unseen;
+      sum.challenger.merge(d.challenger);
       sum.input_text_bytes += d.text_bytes;
       if (d.bad.count && sum.rows_skipped == 0)
         sum.first_skip_reason = plan_.input_name + ": " + d.bad.first;
@@ -284,9 +359,33 @@ Result<ScoreSummary> score_batch(const Predictor& predictor, const ScoreOptions&
                        RowFormatter::create(out_format, passthrough, src, predictor.task(),
                                             predictor.num_outputs(), options.threshold));
   plan.formatter = &formatter;
+  std::string header_text = formatter.header();
+  std::vector<std::string> columns = formatter.columns();
+  std::optional<Encoder> challenger_encoder;
+  if (options.challenger) {
+    const ChallengerOptions& c = *options.challenger;
+    MLO_TRY(check_challenger(predictor, c));
+    MLO_ASSIGN_OR_RETURN(challenger_encoder,
+                         Encoder::create(c.predictor->spec(), plan.header, in.name()));
+    plan.challenger = &c;
+    plan.challenger_encoder = &*challenger_encoder;
+    plan.threshold = static_cast<float>(options.threshold);
+    plan.jsonl_output = out_format == OutputFormat::kJsonl;
+    if (c.mode == ChallengerMode::kCanary) {
+      MLO_ASSIGN_OR_RETURN(std::vector<size_t> id, passthrough_sources({c.id_column}, plan.header,
+                                                                       in.name()));
+      plan.id_col = id[0];
+    }
+    const std::string column = challenger_column(c.mode);
+    if (std::find(columns.begin(), columns.end(), column) != columns.end())
+      return make_error(ErrorCode::kInvalidInput,
+                        in.name() + ": passthrough column '" + column + "' collides with an output column");
+    columns.push_back(column);
+    if (!header_text.empty()) header_text.insert(header_text.size() - 1, "," + column);
+  }
 
   MLO_ASSIGN_OR_RETURN(OutputStream out, OutputStream::open(options.output));
-  MLO_TRY(out.write(formatter.header()));
+  MLO_TRY(out.write(header_text));
   ScoreSummary sum;
   sum.threads = options.threads > 0
                     ? options.threads
@@ -303,7 +402,7 @@ Result<ScoreSummary> score_batch(const Predictor& predictor, const ScoreOptions&
   sum.output_compression = out.compression();
   sum.output_format = out_format == OutputFormat::kCsv ? "csv" : "jsonl";
   sum.output_bytes = out.bytes_written();
-  sum.output_columns = formatter.columns();
+  sum.output_columns = columns;
   sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (options.before_commit) MLO_TRY(options.before_commit(sum));
   MLO_TRY(out.commit());

@@ -18,6 +18,7 @@
 #include "mlo/core/result.hpp"
 #include "mlo/data/input.hpp"
 #include "mlo/data/rows.hpp"
+#include "mlo/score/challenger.hpp"
 #include "mlo/score/predictor.hpp"
 #include "mlo/score/row_formatter.hpp"
 
@@ -44,6 +45,8 @@ struct ScoreOptions {
   // Called after the output is complete but before it is committed; an error aborts the run
   // and leaves no output (used to write the run record first).
   std::function<Status(const struct ScoreSummary&)> before_commit;
+  // Champion/challenger (challenger.hpp): a second version scored in the same pass.
+  std::optional<ChallengerOptions> challenger;
 };
 
 struct ScoreSummary {
@@ -66,6 +69,7 @@ struct ScoreSummary {
   std::vector<std::string> output_columns;
   int threads = 0;
   double seconds = 0;  // reading through writing, excluding model load
+  ChallengerStats challenger;  // with options.challenger
 };
 
 Result<ScoreSummary> score_batch(const Predictor& predictor, const ScoreOptions& options);

@@ -8,8 +8,6 @@
 #include <cstring>
 
 #include "mlo/core/digest.hpp"
-#include "mlo/store/local/local_store.hpp"
-#include "mlo/store/memory/memory_store.hpp"
 
 namespace mlo {
 
@@ -23,30 +21,6 @@ Error key_error(std::string_view key, const std::string& why) {
 }
 
 }  // namespace
-
-Result<std::unique_ptr<Store>> open_store(const std::string& url) {
-  if (url.empty()) return make_error(ErrorCode::kUsage, "store: empty location");
-  constexpr std::string_view kMemory = "memory://", kFile = "file://", kS3 = "s3://";
-  if (url.rfind(kMemory, 0) == 0) {
-    std::string name = url.substr(kMemory.size());
-    if (name.empty())
-      return make_error(ErrorCode::kUsage, "store " + url + ": memory store needs a name");
-    return std::unique_ptr<Store>(MemoryStore::open_named(name));
-  }
-  if (url.rfind(kFile, 0) == 0) {
-    std::string path = url.substr(kFile.size());
-    if (path.empty() || path[0] != '/')
-      return make_error(ErrorCode::kUsage, "store " + url + ": expected file:///absolute/path");
-    return std::unique_ptr<Store>(std::make_unique<LocalStore>(path));
-  }
-  if (url.rfind(kS3, 0) == 0)
-    return make_error(ErrorCode::kUsage, "store " + url + ": s3 stores are not supported yet");
-  if (auto pos = url.find("://"); pos != std::string::npos)
-    return make_error(ErrorCode::kUsage, "store " + url + ": unsupported scheme '" +
-                                             url.substr(0, pos) +
-                                             "' (use a path, file:// or memory://)");
-  return std::unique_ptr<Store>(std::make_unique<LocalStore>(url));
-}
 
 std::string blob_key(std::string_view digest) {
   if (digest.substr(0, kDigestPrefix.size()) == kDigestPrefix)
@@ -93,18 +67,21 @@ Result<BlobInfo> put_blob_bytes(Store& store, std::string_view bytes) {
 }
 
 Result<BlobInfo> put_blob_file(Store& store, const std::string& path) {
-  if (auto* local = dynamic_cast<LocalStore*>(&store)) return local->put_file(path);
+  return store.put_file(path);
+}
+
+Result<BlobInfo> Store::put_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return make_error(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kRuntime,
                       path + ": " + std::strerror(errno));
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
-    return make_error(ErrorCode::kUsage, path + ": is a directory");
+    return make_error(ErrorCode::kUsage, path + ": not a regular file");
   }
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  auto info = store.put_blob([&](char* buf, size_t cap) -> Result<size_t> {
+  auto info = put_blob([&](char* buf, size_t cap) -> Result<size_t> {
     for (;;) {
       ssize_t n = ::read(fd, buf, cap);
       if (n >= 0) return static_cast<size_t>(n);
@@ -114,6 +91,36 @@ Result<BlobInfo> put_blob_file(Store& store, const std::string& path) {
   });
   ::close(fd);
   return info;
+}
+
+Status Store::get_to(const std::string& key, const WriteFn& sink) {
+  MLO_ASSIGN_OR_RETURN(std::string bytes, get(key));
+  return sink(bytes.data(), bytes.size());
+}
+
+Status get_blob_to(Store& store, std::string_view digest, const WriteFn& sink) {
+  if (!is_valid_digest(digest))
+    return make_error(ErrorCode::kInvalidInput, "invalid digest '" + std::string(digest) + "'");
+  const std::string key = blob_key(digest);
+  Sha256 hash;
+  MLO_TRY(store.get_to(key, [&](const char* data, size_t size) -> Status {
+    hash.update(data, size);
+    return sink(data, size);
+  }));
+  if (hash.finish() != digest)
+    return make_error(ErrorCode::kIntegrity,
+                      "store " + store.url() + ": blob " + key +
+                          " does not match its digest (corrupted or truncated)");
+  return {};
+}
+
+Result<std::string> digest_key(Store& store, const std::string& key) {
+  Sha256 hash;
+  MLO_TRY(store.get_to(key, [&](const char* data, size_t size) -> Status {
+    hash.update(data, size);
+    return {};
+  }));
+  return hash.finish();
 }
 
 Result<std::string> get_blob(Store& store, std::string_view digest) {

@@ -12,6 +12,11 @@
 //  - put_if replaces the key only if its current etag equals `expected_etag`; an empty
 //    expected_etag means "must not exist yet". kConflict on mismatch.
 //  - Writes are atomic: a reader sees the old bytes or the new bytes, never a prefix.
+//  - Nothing inside a store follows a link out of it: a local store refuses to read a key that is
+//    a symlink (kIntegrity).
+//
+// Callers never learn which backend they hold: open_store() picks one by URL scheme, and
+// everything else goes through this interface.
 #pragma once
 
 #include <cstdint>
@@ -27,12 +32,18 @@ namespace mlo {
 
 struct ObjectInfo {
   uint64_t size = 0;
-  std::string etag;  // changes whenever the bytes change (local/memory: digest of the bytes)
+  // Opaque; changes whenever the bytes change (local/memory: digest of the bytes; S3: the
+  // server's ETag). Only ever compared with another etag of the same store (put_if).
+  std::string etag;
+  int64_t mtime = 0;  // last modification, seconds since the epoch (0 if unknown)
 };
 
 // Pull-style byte source for put_blob: fills `buf` with up to `cap` bytes, returns the count,
 // 0 at end of stream.
 using ReadFn = std::function<Result<size_t>(char* buf, size_t cap)>;
+// Push-style byte sink for get_to: receives the object in order, in pieces of any size.
+// An error stops the transfer and is returned by get_to.
+using WriteFn = std::function<Status(const char* data, size_t size)>;
 
 struct BlobInfo {
   std::string digest;  // "sha256:<hex>"
@@ -46,6 +57,10 @@ class Store {
 
   virtual Result<std::string> get(const std::string& key) = 0;
   virtual Result<ObjectInfo> head(const std::string& key) = 0;
+  // Streams the object into `sink` without holding it in memory. On error the sink may have
+  // received a prefix; callers that keep the bytes write them somewhere they can discard.
+  // The default reads the whole object with get().
+  virtual Status get_to(const std::string& key, const WriteFn& sink);
   // Keys starting with `prefix`, sorted, recursively (like S3 ListObjectsV2 without delimiter).
   virtual Result<std::vector<std::string>> list(const std::string& prefix) = 0;
   // The immediate children of `prefix` ("" or ending in '/'), like S3 ListObjectsV2 with
@@ -58,20 +73,22 @@ class Store {
   virtual Status remove(const std::string& key) = 0;
 
   virtual Result<BlobInfo> put_blob(const ReadFn& read) = 0;
+  // put_blob from a regular file, any size (kNotFound if missing, kUsage if not a regular file).
+  // The default streams it through put_blob; backends override it to hash first and skip the
+  // upload when the blob exists, or to copy in the kernel.
+  virtual Result<BlobInfo> put_file(const std::string& path);
   virtual Status put_new(const std::string& key, std::string_view bytes) = 0;
   virtual Status put_if(const std::string& key, std::string_view bytes,
                         const std::string& expected_etag) = 0;
 
   // Human-readable location for messages ("/srv/mlo", "memory://t1").
   virtual std::string url() const = 0;
-  // A local path for `key` if the backend has one (lets large blobs be read with mmap/streams);
-  // empty otherwise.
-  virtual std::string local_path(const std::string& /*key*/) const { return {}; }
 };
 
-// Chooses a backend by URL scheme: "/path", "relative/path", "file:///path" -> local;
-// "memory://name" -> in-memory (process-wide registry of named stores, for tests).
-// "s3://" -> kUsage for now (later issue). Does not create anything.
+// Chooses a backend by URL scheme (store/open_store.cpp): "/path", "relative/path",
+// "file:///path" -> local; "memory://name" -> in-memory (process-wide registry of named stores,
+// for tests); "s3://bucket/prefix" -> S3 (settings from the environment, docs/s3.md).
+// Does not create anything and makes no network request.
 Result<std::unique_ptr<Store>> open_store(const std::string& url);
 
 // Helpers built on the interface.
@@ -86,5 +103,10 @@ Result<BlobInfo> put_blob_bytes(Store& store, std::string_view bytes);
 Result<BlobInfo> put_blob_file(Store& store, const std::string& path);  // streams, any size
 // Reads a blob and checks its digest (kIntegrity on mismatch).
 Result<std::string> get_blob(Store& store, std::string_view digest);
+// Streams a blob into `sink` and checks its digest at the end (kIntegrity on mismatch: the sink
+// then holds bytes it must discard).
+Status get_blob_to(Store& store, std::string_view digest, const WriteFn& sink);
+// The digest of the object at `key`, streamed (bounded memory, any size).
+Result<std::string> digest_key(Store& store, const std::string& key);
 
 }  // namespace mlo

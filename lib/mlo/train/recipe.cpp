@@ -65,9 +65,17 @@ Status set_param(Recipe& r, const std::string& key, const std::string& value,
   return {};
 }
 
-const std::set<std::string> kKnownKeys = {
-    "name",           "task",   "target",     "id", "features", "params", "early_stopping_rounds",
-    "max_categories", "labels", "description"};
+const std::set<std::string> kKnownKeys = {"name",
+                                          "task",
+                                          "target",
+                                          "id",
+                                          "features",
+                                          "params",
+                                          "early_stopping_rounds",
+                                          "max_categories",
+                                          "labels",
+                                          "description",
+                                          "search"};
 
 }  // namespace
 
@@ -125,6 +133,22 @@ Result<Recipe> parse_recipe(const std::string& text, const std::string& what) {
       MLO_ASSIGN_OR_RETURN(int cap,
                            parse_int(doc["max_categories"].Scalar(), what, "max_categories", 1));
       r.max_categories = static_cast<size_t>(cap);
+    }
+    if (YAML::Node search = doc["search"]; search && !search.IsNull()) {
+      if (!search.IsMap())
+        return field_error(what, "search", "expected a mapping of parameter: [values]");
+      for (const auto& kv : search) {
+        const std::string key = kv.first.Scalar();
+        const std::string field = "search." + key;
+        if (!kv.second.IsSequence() || kv.second.size() == 0)
+          return field_error(what, field, "expected a non-empty list of values");
+        for (const auto& v : kv.second) {
+          if (!v.IsScalar()) return field_error(what, field, "expected scalar values");
+          Recipe probe;  // each candidate must be a valid value for its parameter
+          MLO_TRY(set_param(probe, key, v.Scalar(), what));
+          r.search[key].push_back(v.Scalar());
+        }
+      }
     }
     if (YAML::Node labels = doc["labels"]; labels && !labels.IsNull()) {
       if (!labels.IsMap()) return field_error(what, "labels", "expected a mapping");

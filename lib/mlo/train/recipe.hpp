@@ -11,6 +11,7 @@
 //   early_stopping_rounds: 20            # optional; on the eval set
 //   max_categories: 1000                 # optional; most frequent levels kept per column
 //   labels: {team: ops}                  # optional; copied to the version
+//   search: {max_depth: [4, 6, 8], eta: [0.05, 0.1]}   # optional; ranges for `retrain --search`
 //
 // Every problem is kInvalidInput naming the field ("recipe: field 'task': ...").
 #pragma once
@@ -35,6 +36,9 @@ struct Recipe {
   int early_stopping_rounds = 0;
   size_t max_categories = 1000;
   std::map<std::string, std::string> labels;
+  // Candidate values per parameter for a hyperparameter search (retrain); each value is
+  // validated like an override. Training a recipe does not use them.
+  std::map<std::string, std::vector<std::string>> search;
   std::string text;  // the YAML as given (stored as the "recipe" artifact)
 
   // The objective implied by the task unless params.objective is set (checked to fit the task).

@@ -9,9 +9,10 @@
 #include "mlo/core/digest.hpp"
 #include "mlo/core/version.hpp"
 #include "mlo/data/table.hpp"
-#include "mlo/drift/profile.hpp"
-#include "mlo/model/xgboost_model.hpp"
+#include "mlo/drift/baseline.hpp"
 #include "mlo/metrics/metrics.hpp"
+#include "mlo/model/xgboost_model.hpp"
+#include "mlo/train/dataset.hpp"
 #include "mlo/train/fit_preprocess.hpp"
 
 namespace mlo::train {
@@ -26,96 +27,6 @@ void stage(const TrainProgress& p, const std::string& text) {
   if (p.on_stage) p.on_stage(text);
 }
 
-Result<Table> read_data(const std::string& path, const Recipe& r, int threads) {
-  ReadOptions opt;
-  opt.threads = threads;
-  for (const auto* list : {&r.id, &r.numeric, &r.categorical})
-    opt.columns.insert(opt.columns.end(), list->begin(), list->end());
-  opt.columns.push_back(r.target);
-  opt.categorical = r.categorical;
-  opt.categorical.insert(opt.categorical.end(), r.id.begin(), r.id.end());
-  opt.numeric = r.numeric;
-  opt.numeric.push_back(r.target);
-  auto table = read_table(path, opt);
-  if (!table.ok()) return make_error(table.error().code, path + ": " + table.error().message);
-  return table;
-}
-
-// Labels of the rows to keep (target present), checked for the task.
-Status check_labels(const Recipe& r, const std::vector<float>& y, const std::string& what,
-                    int& max_class) {
-  for (size_t i = 0; i < y.size(); ++i) {
-    float v = y[i];
-    if (std::isnan(v)) continue;
-    auto bad = [&](const char* why) {
-      return invalid(
-          fmt::format("{}: target '{}' row {}: {} (got {})", what, r.target, i + 1, why, v));
-    };
-    if (std::isinf(v)) return bad("not a finite number");
-    if (r.task == "binary" && v != 0.0f && v != 1.0f) return bad("binary labels must be 0 or 1");
-    if (r.task == "multiclass") {
-      if (v < 0 || v != std::floor(v) || v > 9999)
-        return bad("multiclass labels must be class indices 0, 1, 2, ...");
-      max_class = std::max(max_class, static_cast<int>(v));
-    }
-  }
-  return {};
-}
-
-struct Matrix {
-  std::vector<float> x, y;
-  size_t rows = 0, cols = 0;
-  DenseView view() const { return DenseView{x.data(), rows, cols}; }
-};
-
-Matrix select_rows(const std::vector<float>& x, const std::vector<float>& y, size_t cols,
-                   const std::vector<size_t>& rows) {
-  Matrix m;
-  m.cols = cols;
-  m.rows = rows.size();
-  m.x.resize(rows.size() * cols);
-  m.y.resize(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    std::copy_n(x.begin() + static_cast<long>(rows[i] * cols), cols,
-                m.x.begin() + static_cast<long>(i * cols));
-    m.y[i] = y[rows[i]];
-  }
-  return m;
-}
-
-std::vector<size_t> labelled_rows(const std::vector<float>& y) {
-  std::vector<size_t> out;
-  out.reserve(y.size());
-  for (size_t i = 0; i < y.size(); ++i)
-    if (!std::isnan(y[i])) out.push_back(i);
-  return out;
-}
-
-// Fisher-Yates with our own draw, so the split does not depend on the standard library.
-void shuffle_rows(std::vector<size_t>& rows, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  for (size_t i = rows.size(); i > 1; --i) std::swap(rows[i - 1], rows[rng() % i]);
-}
-
-Result<std::string> baseline_profile(const Table& t, const Recipe& r) {
-  std::vector<drift::FeatureDecl> decls;
-  std::vector<const TableColumn*> cols;
-  for (const auto& n : r.numeric) decls.push_back({n, drift::FeatureKind::kNumeric});
-  for (const auto& n : r.categorical) decls.push_back({n, drift::FeatureKind::kCategorical});
-  for (const auto& d : decls) cols.push_back(t.column(d.name));
-  auto builder = drift::ProfileBuilder::baseline(decls);
-  for (uint64_t row = 0; row < t.rows; ++row) {
-    for (size_t f = 0; f < cols.size(); ++f) {
-      if (decls[f].kind == drift::FeatureKind::kNumeric)
-        builder.add_value(f, cols[f]->numbers[row]);
-      else
-        builder.add_category(f, cols[f]->strings[row]);
-    }
-    builder.end_row();
-  }
-  return builder.finish().to_json();
-}
-
 std::string format_param(double v) {
   return fmt::format("{}", v);
 }
@@ -125,13 +36,14 @@ std::string format_param(double v) {
 Result<TrainOutcome> train_recipe(const Recipe& recipe, const TrainInputs& in,
                                   const TrainProgress& progress) {
   if (!in.eval_path && !(in.holdout > 0.0 && in.holdout < 1.0))
-    return invalid(fmt::format("--holdout {}: must be between 0 and 1 (exclusive)", in.holdout));
+    return invalid(
+        fmt::format("holdout fraction {}: must be between 0 and 1 (exclusive)", in.holdout));
   stage(progress, "reading " + in.data_path);
-  MLO_ASSIGN_OR_RETURN(Table data, read_data(in.data_path, recipe, in.threads));
+  MLO_ASSIGN_OR_RETURN(Table data, read_recipe_table(in.data_path, recipe, in.threads));
   std::optional<Table> eval_table;
   if (in.eval_path) {
     stage(progress, "reading " + *in.eval_path);
-    MLO_ASSIGN_OR_RETURN(eval_table, read_data(*in.eval_path, recipe, in.threads));
+    MLO_ASSIGN_OR_RETURN(eval_table, read_recipe_table(*in.eval_path, recipe, in.threads));
   }
   stage(progress, fmt::format("read {} rows; fitting preprocessing", data.rows));
   MLO_ASSIGN_OR_RETURN(PreprocessSpec spec,
@@ -144,18 +56,7 @@ Result<TrainOutcome> train_recipe(const Recipe& recipe, const TrainInputs& in,
   if (eval_table)
     MLO_TRY(
         check_labels(recipe, eval_table->column(recipe.target)->numbers, *in.eval_path, max_class));
-  int num_class = 0;
-  if (recipe.task == "multiclass") {
-    num_class = max_class + 1;
-    if (auto it = recipe.params.find("num_class"); it != recipe.params.end()) {
-      int given = std::atoi(it->second.c_str());
-      if (given <= max_class)
-        return invalid(
-            fmt::format("params.num_class {}: labels go up to {}", it->second, max_class));
-      num_class = given;
-    }
-    if (num_class < 2) return invalid("multiclass: the target has a single class");
-  }
+  MLO_ASSIGN_OR_RETURN(int num_class, resolve_num_class(recipe, max_class));
 
   MLO_ASSIGN_OR_RETURN(std::vector<float> x_all, encode_table(spec, data));
   const size_t cols = spec.features.size();
@@ -171,24 +72,18 @@ Result<TrainOutcome> train_recipe(const Recipe& recipe, const TrainInputs& in,
     out.dropped_rows += eval_table->rows - erows.size();
     train = select_rows(x_all, y_all, cols, rows);
     eval = select_rows(ex, ey, cols, erows);
+    if (in.on_eval_rows) MLO_TRY(in.on_eval_rows(*eval_table, erows));
     eval_ref = DataRef{eval_table->input_digest, eval.rows, *in.eval_path};
   } else {
-    uint64_t seed = recipe.params.count("seed")
-                        ? std::strtoull(recipe.params.at("seed").c_str(), nullptr, 10)
-                        : 0;
-    shuffle_rows(rows, seed);
-    size_t n_eval =
-        static_cast<size_t>(std::llround(static_cast<double>(rows.size()) * in.holdout));
-    std::vector<size_t> eval_rows(rows.begin(), rows.begin() + static_cast<long>(n_eval));
-    std::vector<size_t> train_rows(rows.begin() + static_cast<long>(n_eval), rows.end());
-    std::sort(eval_rows.begin(), eval_rows.end());
-    std::sort(train_rows.begin(), train_rows.end());
-    train = select_rows(x_all, y_all, cols, train_rows);
-    eval = select_rows(x_all, y_all, cols, eval_rows);
-    std::string split =
+    const uint64_t seed = recipe_seed(recipe);
+    HoldoutSplit split = split_holdout(std::move(rows), in.holdout, seed);
+    train = select_rows(x_all, y_all, cols, split.train);
+    eval = select_rows(x_all, y_all, cols, split.eval);
+    if (in.on_eval_rows) MLO_TRY(in.on_eval_rows(data, split.eval));
+    std::string split_id =
         fmt::format("{}\nholdout={}\nseed={}", data.input_digest, format_param(in.holdout), seed);
     eval_ref =
-        DataRef{digest_bytes(split), eval.rows,
+        DataRef{digest_bytes(split_id), eval.rows,
                 fmt::format("{}#holdout={},seed={}", in.data_path, format_param(in.holdout), seed)};
   }
   if (train.rows == 0) return invalid(in.data_path + ": no labelled training rows");
@@ -221,7 +116,9 @@ Result<TrainOutcome> train_recipe(const Recipe& recipe, const TrainInputs& in,
   out.metrics = metrics::eval_metrics(recipe.task, eval.y, pred, num_class);
 
   stage(progress, "profiling the training data");
-  MLO_ASSIGN_OR_RETURN(std::string baseline, baseline_profile(data, recipe));
+  MLO_ASSIGN_OR_RETURN(std::string baseline,
+                       drift::build_baseline(
+                           in.data_path, drift::feature_decls(recipe.numeric, recipe.categorical)));
   MLO_ASSIGN_OR_RETURN(std::string model_bytes, model->save_ubjson());
 
   ModelVersion& mv = out.request.manifest;

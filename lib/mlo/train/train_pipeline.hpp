@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "mlo/core/result.hpp"
 #include "mlo/data/preprocess.hpp"
@@ -42,6 +43,11 @@ struct TrainInputs {
   int threads = 0;                       // 0 = all cores
   FitFn fit;                             // empty = XgbModel::train
   FitSpecFn fit_spec;                    // empty = fit_preprocess
+  // Optional: called once before training with the table the evaluation rows come from and
+  // their indices (the labelled rows of the eval file, or the held-out rows of the training
+  // file), so a caller can score another model on exactly these rows (retrain's champion).
+  // An error aborts training and is returned as is.
+  std::function<Status(const Table& table, const std::vector<size_t>& rows)> on_eval_rows;
 };
 
 struct TrainProgress {

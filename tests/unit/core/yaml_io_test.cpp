@@ -168,3 +168,18 @@ TEST_CASE("yaml_io: require helpers name the field") {
   auto not_map = require_field(YAML::Node(5), "k", "doc");
   CHECK(not_map.error().message == "doc: expected a mapping");
 }
+
+TEST_CASE("yaml_io: a big string aliased many times is rejected by expanded bytes, fast") {
+  std::string doc = "big: &s \"" + std::string(10u << 20, 'x') + "\"\nuses: [";
+  for (int i = 0; i < 900; ++i) doc += i ? ", *s" : "*s";
+  doc += "]\n";
+  auto start = std::chrono::steady_clock::now();
+  auto r = parse_yaml(doc, "bomb");
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == ErrorCode::kInvalidInput);
+  CHECK_THAT(r.error().message, Catch::Contains("bytes of scalars (after alias expansion)"));
+  CHECK(elapsed < std::chrono::seconds(10));
+  // Five uses of a small anchor are fine.
+  CHECK(parse_yaml("a: &s hello\nb: [*s, *s, *s, *s, *s]\n", "ok").ok());
+}

@@ -142,3 +142,79 @@ TEST_CASE("output: nothing appears at the target until commit; failed runs leave
   REQUIRE_FALSE(missing_dir.ok());
   CHECK(missing_dir.error().code == ErrorCode::kNotFound);
 }
+
+namespace {
+
+// Reads everything; the error (if any) must come before read() reports the end.
+Status drain(const std::string& path) {
+  MLO_ASSIGN_OR_RETURN(InputStream in, InputStream::open(path));
+  std::vector<char> buf(1 << 16);
+  for (;;) {
+    MLO_ASSIGN_OR_RETURN(size_t n, in.read(buf.data(), buf.size()));
+    if (n == 0) return {};
+  }
+}
+
+std::string flip_byte(const std::string& bytes, size_t from_end) {
+  std::string out = bytes;
+  out[out.size() - from_end] = static_cast<char>(out[out.size() - from_end] ^ 0x55);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("input: every compressed format is verified to its end (checksums, trailing bytes)") {
+  TempDir dir;
+  std::string plain = dir.file("v.csv");
+  write_bytes(plain, sample_csv(3000));
+  struct Format {
+    const char* tool;
+    const char* ext;
+    size_t checksum_from_end;  // a byte inside the format's final checksum
+  };
+  // gzip: CRC-32 then ISIZE; zstd: 4-byte XXH64 content checksum; lz4: 4-byte content
+  // checksum after the end mark; xz: the stream footer's CRC; bzip2: the stream CRC.
+  for (auto f : {Format{"gzip", ".gz", 6}, Format{"gzip", ".gz", 2}, Format{"zstd", ".zst", 2},
+                 Format{"xz", ".xz", 10}, Format{"bzip2", ".bz2", 3}, Format{"lz4", ".lz4", 2}}) {
+    INFO(f.tool << " byte " << f.checksum_from_end << " from the end");
+    if (std::string(f.tool) == "lz4") {
+      REQUIRE(std::system(("lz4 -q -f " + plain + " " + plain + ".lz4").c_str()) == 0);
+    } else {
+      REQUIRE(compress_with(f.tool, plain));
+    }
+    const std::string good = slurp(plain + f.ext);
+    REQUIRE(drain(plain + f.ext).ok());
+
+    std::string bad = dir.file(std::string("bad") + f.ext);
+    write_bytes(bad, flip_byte(good, f.checksum_from_end));
+    auto st = drain(bad);
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.error().code == ErrorCode::kInvalidInput);
+    CHECK(st.error().message.rfind(bad + ": truncated or corrupt ", 0) == 0);
+
+    write_bytes(bad, good + "garbage after the end");
+    st = drain(bad);
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.error().code == ErrorCode::kInvalidInput);
+    CHECK(st.error().message.rfind(bad + ": ", 0) == 0);
+
+    write_bytes(bad, good.substr(0, good.size() - 5));  // truncated
+    st = drain(bad);
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.error().code == ErrorCode::kInvalidInput);
+  }
+}
+
+TEST_CASE("input: concatenated gzip members are one stream") {
+  TempDir dir;
+  std::string a = dir.file("a.csv"), b = dir.file("b.csv");
+  write_bytes(a, "x,y\n1,2\n");
+  write_bytes(b, "3,4\n");
+  REQUIRE(compress_with("gzip", a));
+  REQUIRE(compress_with("gzip", b));
+  std::string both = dir.file("both.csv.gz");
+  write_bytes(both, slurp(a + ".gz") + slurp(b + ".gz"));
+  auto all = read_all(both);
+  REQUIRE(all.ok());
+  CHECK(*all == "x,y\n1,2\n3,4\n");
+}

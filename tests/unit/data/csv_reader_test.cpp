@@ -78,7 +78,23 @@ TEST_CASE("csv: unterminated quote and text after a closing quote are errors") {
   write_bytes(path, "a,b\n1,\"open\n");
   auto r = parse_file(path, 1024);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().message == "line 2: unterminated quoted field");
+  CHECK(r.error().message ==
+        "line 2: quoted field opened here is never closed (unterminated quote)");
+  // Structural under every mode: skipping would silently drop the rest of the file.
+  write_bytes(path, "a,b\n1,2\n3,\"open\n4,5\n6,7\n");
+  for (size_t chunk : {16u, 1024u}) {
+    r = parse_file(path, chunk, OnBadRow::kSkip);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == ErrorCode::kInvalidInput);
+    CHECK(r.error().message ==
+          "line 3: quoted field opened here is never closed (unterminated quote)");
+  }
+  // The line named is where the field opened, not where the row did.
+  write_bytes(path, "a,b\n1,\"x\ny\"\n\"p\nq\",\"open\nrest\n");
+  r = parse_file(path, 1024, OnBadRow::kSkip);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message ==
+        "line 5: quoted field opened here is never closed (unterminated quote)");
   write_bytes(path, "a,b\n1,\"x\"y\n");
   r = parse_file(path, 1024);
   REQUIRE_FALSE(r.ok());

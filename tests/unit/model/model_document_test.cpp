@@ -148,7 +148,10 @@ TEST_CASE("ModelDocument rejects hostile encodings quickly") {
   auto r = ModelDocument::parse(deep);
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().message.find("nested deeper") != std::string::npos);
-  std::string deep_ubj = "{i\x01" "a" + std::string(100000, '[');
+  std::string deep_ubj =
+      "{i\x01"
+      "a" +
+      std::string(100000, '[');
   CHECK_FALSE(ModelDocument::parse(deep_ubj).ok());
   // A UBJSON tree array declaring 2^40 elements is refused before anything is allocated.
   json doc = base_model();
@@ -159,7 +162,8 @@ TEST_CASE("ModelDocument rejects hostile encodings quickly") {
   // Optimised array header after the key: '[' '$' type '#' count-type count.
   auto hdr = bytes.find('#', at);
   REQUIRE(hdr != std::string::npos);
-  std::string huge = bytes.substr(0, hdr + 1) + "L" + std::string("\x00\x00\x01\x00\x00\x00\x00\x00", 8);
+  std::string huge =
+      bytes.substr(0, hdr + 1) + "L" + std::string("\x00\x00\x01\x00\x00\x00\x00\x00", 8);
   auto h = ModelDocument::parse(huge);
   REQUIRE_FALSE(h.ok());
 }

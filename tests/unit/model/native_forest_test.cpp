@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 
@@ -79,6 +80,31 @@ TEST_CASE("NativeForest matches XGBoost bit for bit: binary:logistic") {
                    40);
     INFO("depth " << depth);
     require_identical(m, scoring_rows(d, Task::kBinary));
+  }
+}
+
+TEST_CASE("NativeForest matches XGBoost bit for bit: every depth from 1 to 10") {
+  // Each depth changes which levels use permutes, which use gathers, and how leaves are read.
+  auto d = make_data(2500, 9, Task::kRegression, 31, 0.2);
+  for (int depth = 1; depth <= 10; ++depth) {
+    INFO("depth " << depth);
+    require_identical(train(d,
+                            {{"objective", "reg:squarederror"},
+                             {"max_depth", std::to_string(depth)},
+                             {"tree_method", "exact"},
+                             {"eta", "0.4"}},
+                            6),
+                      scoring_rows(d, Task::kRegression));
+  }
+}
+
+TEST_CASE("NativeForest matches XGBoost bit for bit: 1, 2, 16, 17 and 40 features") {
+  // Register layouts of 2, 4, 8 and 16 floats per row, and the gather fallback above 16.
+  for (size_t cols : {size_t{1}, size_t{2}, size_t{3}, size_t{16}, size_t{17}, size_t{40}}) {
+    INFO("features " << cols);
+    auto d = make_data(1500, cols, Task::kBinary, 40 + static_cast<uint32_t>(cols));
+    require_identical(train(d, {{"objective", "binary:logistic"}, {"max_depth", "6"}}, 8),
+                      scoring_rows(d, Task::kBinary));
   }
 }
 
@@ -179,4 +205,22 @@ TEST_CASE("NativeForest rejects malformed model documents") {
   auto end = broken.find_first_of(",]", at + 17);
   broken.replace(at + 17, end - (at + 17), "99");
   CHECK_FALSE(NativeForest::from_json(broken).ok());
+}
+
+TEST_CASE("NativeForest picks the AVX-512 path only on a CPU that has it, unless told portable") {
+  auto d = make_data(300, 3, Task::kBinary, 4);
+  auto m = train(d, {{"objective", "binary:logistic"}}, 2);
+  ::unsetenv("MLO_NATIVE_FOREST");
+  auto f = NativeForest::build(m);
+  REQUIRE(f.ok());
+  CHECK(f->path() == (NativeForest::cpu_has_avx512() ? NativeForest::Path::kAvx512
+                                                     : NativeForest::Path::kPortable));
+  ::setenv("MLO_NATIVE_FOREST", "portable", 1);
+  auto p = NativeForest::build(m);
+  ::unsetenv("MLO_NATIVE_FOREST");
+  REQUIRE(p.ok());
+  CHECK(p->path() == NativeForest::Path::kPortable);
+  // set_path(kAvx512) is honoured only when the CPU has it.
+  p->set_path(NativeForest::Path::kAvx512);
+  CHECK((p->path() == NativeForest::Path::kAvx512) == NativeForest::cpu_has_avx512());
 }

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "registry/alias_fixture.hpp"
+
 #include <atomic>
 #include <set>
 #include <thread>
@@ -95,7 +97,7 @@ TEST_CASE("references resolve by name, number, alias and digest") {
   auto r1 = register_version(*store, request("m", "one"));
   auto r2 = register_version(*store, request("m", "two"));
   REQUIRE((r1.ok() && r2.ok()));
-  AliasRecord alias{"champion", 1, r1->manifest_digest, 0};
+  AliasRecord alias = legacy_alias("champion", 1, r1->manifest_digest);
   REQUIRE(store->put_if(alias_key("m", "champion"), alias.to_yaml(), "").ok());
 
   CHECK(resolve_ref(*store, "m")->version == 2);
@@ -122,7 +124,7 @@ TEST_CASE("references resolve by name, number, alias and digest") {
   CHECK(code("") == 2);
 
   // An alias whose recorded manifest digest no longer matches is an integrity failure.
-  AliasRecord stale{"stale", 1, r2->manifest_digest, 0};
+  AliasRecord stale = legacy_alias("stale", 1, r2->manifest_digest);
   REQUIRE(store->put_if(alias_key("m", "stale"), stale.to_yaml(), "").ok());
   CHECK(code("m@stale") == 6);
 }
@@ -211,7 +213,7 @@ TEST_CASE("model summaries come from the key listing") {
   for (int i = 0; i < 3; ++i)
     REQUIRE(register_version(*store, request("a", "a" + std::to_string(i))).ok());
   REQUIRE(register_version(*store, request("b", "b")).ok());
-  AliasRecord alias{"champion", 2, "", 0};
+  AliasRecord alias = legacy_alias("champion", 2, "");
   REQUIRE(store->put_if(alias_key("a", "champion"), alias.to_yaml(), "").ok());
 
   auto quick = summarize_models(*store, false);

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "registry/alias_fixture.hpp"
+
 #include <atomic>
 
 #include "mlo/core/digest.hpp"
@@ -116,7 +118,7 @@ TEST_CASE("verify names a broken audit chain") {
 
 TEST_CASE("verify checks aliases") {
   Fixture f;
-  AliasRecord bad{"champion", 9, "", 0};
+  AliasRecord bad = legacy_alias("champion", 9, "");
   REQUIRE(f.store->put_if(alias_key("m", "champion"), bad.to_yaml(), "").ok());
   CHECK(names(f.verify(), alias_key("m", "champion")));
 }

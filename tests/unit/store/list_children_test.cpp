@@ -57,7 +57,7 @@ void check_children(Store& s) {
 }  // namespace
 
 TEMPLATE_TEST_CASE("store contract: list_children lists one level, sorted like full keys", "",
-                   LocalFixture, MemoryFixture) {
+                   MLO_STORE_BACKENDS) {
   TestType f;
   CHECK(f.store.list_children("")->empty());
   CHECK(f.store.list_children("models/")->empty());

@@ -22,7 +22,6 @@ TEST_CASE("local store: the root and its parents are created on the first write 
   CHECK_FALSE(fs::exists(dir / "a"));
   REQUIRE(store.put_new("models/x/versions/1.yaml", "v").ok());
   CHECK(test::read_text(dir / "a/b/store/models/x/versions/1.yaml") == "v");
-  CHECK(store.local_path("models/x/versions/1.yaml") == dir / "a/b/store/models/x/versions/1.yaml");
 }
 
 TEST_CASE("local store: blobs live at objects/sha256/<2>/<62>, no temp files remain") {
@@ -119,5 +118,38 @@ TEST_CASE("local store: put_blob_file leaves no temp files, whether the blob is 
   REQUIRE(second.ok());
   CHECK(second->existed);
   CHECK(count_files() == 1);
-  CHECK(test::read_text(f.store.local_path(blob_key(first->digest))) == content);
+  CHECK(test::read_text(f.root + "/" + blob_key(first->digest)) == content);
+}
+
+TEST_CASE("local store: reads never follow a symlink inside the store (kIntegrity)") {
+  test::LocalFixture f;
+  REQUIRE(f.store.put_new("models/m/versions/1.yaml", "v1").ok());
+  auto blob = put_blob_bytes(f.store, "blob");
+  REQUIRE(blob.ok());
+  test::write_text(f.files / "outside.yaml", "secret outside the store");
+  fs::create_directories(f.files / "outside-dir");
+  test::write_text(f.files / "outside-dir/1.yaml", "outside");
+  // A symlinked manifest, a symlinked blob and a symlinked directory on the way to a key.
+  fs::create_symlink(f.files / "outside.yaml", f.root + "/models/m/versions/2.yaml");
+  const std::string blob_path = f.root + "/" + blob_key(blob->digest);
+  fs::remove(blob_path);
+  fs::create_symlink(f.files / "outside.yaml", blob_path);
+  fs::create_directories(f.root + "/models/evil");
+  fs::create_directory_symlink(f.files / "outside-dir", f.root + "/models/evil/versions");
+  for (const std::string key : {"models/m/versions/2.yaml", blob_key(blob->digest),
+                                "models/evil/versions/1.yaml"}) {
+    INFO(key);
+    CHECK(f.store.get(key).error().code == ErrorCode::kIntegrity);
+    CHECK(f.store.head(key).error().code == ErrorCode::kIntegrity);
+    CHECK_THAT(f.store.get(key).error().message, Catch::Contains("symlink"));
+  }
+  CHECK(get_blob(f.store, blob->digest).error().code == ErrorCode::kIntegrity);
+  CHECK(*f.store.get("models/m/versions/1.yaml") == "v1");  // ordinary keys still read
+  // The root itself may be a symlink (a store mounted elsewhere).
+  fs::create_directory_symlink(f.root, f.dir / "link");
+  LocalStore via_link(f.dir / "link");
+  CHECK(*via_link.get("models/m/versions/1.yaml") == "v1");
+  auto info = via_link.head("models/m/versions/1.yaml");
+  REQUIRE(info.ok());
+  CHECK(info->mtime > 1'700'000'000);
 }

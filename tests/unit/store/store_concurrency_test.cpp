@@ -18,13 +18,15 @@ namespace {
 
 constexpr const char* kCounter = "models/m/aliases/counter.yaml";
 
-// Reads the counter and writes counter+1 with put_if, retrying on kConflict. For local and
-// memory stores the etag is the digest of the bytes, so one get gives a consistent pair.
+// Reads the counter and writes counter+1 with put_if, retrying on kConflict. The etag is read
+// before the bytes: if the bytes are newer than the etag, put_if fails and the loop retries.
 Status increment(Store& s, const std::string& key) {
   for (;;) {
+    auto info = s.head(key);
+    if (!info.ok()) return info.error();
     auto bytes = s.get(key);
     if (!bytes.ok()) return bytes.error();
-    auto put = s.put_if(key, std::to_string(std::stoi(*bytes) + 1), digest_bytes(*bytes));
+    auto put = s.put_if(key, std::to_string(std::stoi(*bytes) + 1), info->etag);
     if (put.ok()) return {};
     if (put.error().code != ErrorCode::kConflict) return put;
   }
@@ -33,7 +35,7 @@ Status increment(Store& s, const std::string& key) {
 }  // namespace
 
 TEMPLATE_TEST_CASE("store concurrency: 8 threads put_new the same key, exactly one wins", "",
-                   LocalFixture, MemoryFixture) {
+                   MLO_STORE_BACKENDS) {
   TestType f;
   for (int round = 0; round < 5; ++round) {
     const std::string key = "models/m/versions/" + std::to_string(round) + ".yaml";
@@ -60,8 +62,8 @@ TEMPLATE_TEST_CASE("store concurrency: 8 threads put_new the same key, exactly o
   CHECK(f.store.list("")->size() == 5);  // no temp files listed or left as keys
 }
 
-TEMPLATE_TEST_CASE("store concurrency: 8 threads x 50 put_if increments lose no update", "",
-                   LocalFixture, MemoryFixture) {
+TEMPLATE_TEST_CASE("store concurrency: 8 threads x N put_if increments lose no update", "",
+                   MLO_STORE_BACKENDS) {
   TestType f;
   REQUIRE(f.store.put_if(kCounter, "0", "").ok());
   std::atomic<int> failures{0};
@@ -69,13 +71,13 @@ TEMPLATE_TEST_CASE("store concurrency: 8 threads x 50 put_if increments lose no 
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
       auto store = f.another();
-      for (int i = 0; i < 50; ++i)
+      for (int i = 0; i < TestType::kScale; ++i)
         if (!increment(*store, kCounter).ok()) ++failures;
     });
   }
   for (auto& th : threads) th.join();
   CHECK(failures == 0);
-  CHECK(*f.store.get(kCounter) == "400");
+  CHECK(*f.store.get(kCounter) == std::to_string(8 * TestType::kScale));
   CHECK(*f.store.list("") == std::vector<std::string>{kCounter});
 }
 
@@ -103,8 +105,7 @@ TEST_CASE("store concurrency: local put_if is safe across processes") {
   CHECK(*f.store.get(kCounter) == std::to_string(kProcs * kEach));
 }
 
-TEMPLATE_TEST_CASE("store concurrency: racing put_blob of the same bytes", "", LocalFixture,
-                   MemoryFixture) {
+TEMPLATE_TEST_CASE("store concurrency: racing put_blob of the same bytes", "", MLO_STORE_BACKENDS) {
   TestType f;
   std::string bytes(200'000, 'b');
   std::atomic<int> ok{0};

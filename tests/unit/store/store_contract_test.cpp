@@ -8,7 +8,7 @@ using namespace mlo;
 using test::LocalFixture;
 using test::MemoryFixture;
 
-TEMPLATE_TEST_CASE("store contract: get/head/remove", "", LocalFixture, MemoryFixture) {
+TEMPLATE_TEST_CASE("store contract: get/head/remove", "", MLO_STORE_BACKENDS) {
   TestType f;
   Store& s = f.store;
   CHECK(s.get("models/a/versions/1.yaml").error().code == ErrorCode::kNotFound);
@@ -20,7 +20,9 @@ TEMPLATE_TEST_CASE("store contract: get/head/remove", "", LocalFixture, MemoryFi
   auto info = s.head("models/a/versions/1.yaml");
   REQUIRE(info.ok());
   CHECK(info->size == 2);
-  CHECK(info->etag == digest_bytes("v1"));
+  CHECK_FALSE(info->etag.empty());
+  if (TestType::kEtagIsDigest) CHECK(info->etag == digest_bytes("v1"));
+  CHECK(info->mtime > 1'700'000'000);  // a plausible modification time
   // A directory-like prefix is not a key.
   CHECK(s.get("models/a").error().code == ErrorCode::kNotFound);
   CHECK(s.head("models/a/versions").error().code == ErrorCode::kNotFound);
@@ -35,8 +37,8 @@ TEMPLATE_TEST_CASE("store contract: get/head/remove", "", LocalFixture, MemoryFi
   CHECK(*f.another()->get("empty") == "");
 }
 
-TEMPLATE_TEST_CASE("store contract: list is recursive, sorted, prefix-filtered", "", LocalFixture,
-                   MemoryFixture) {
+TEMPLATE_TEST_CASE("store contract: list is recursive, sorted, prefix-filtered", "",
+                   MLO_STORE_BACKENDS) {
   TestType f;
   Store& s = f.store;
   auto none = s.list("");
@@ -65,8 +67,8 @@ TEMPLATE_TEST_CASE("store contract: list is recursive, sorted, prefix-filtered",
   CHECK(s.list("runs/2026-11-22/r1.yaml")->size() == 1);
 }
 
-TEMPLATE_TEST_CASE("store contract: put_blob is content-addressed and idempotent", "", LocalFixture,
-                   MemoryFixture) {
+TEMPLATE_TEST_CASE("store contract: put_blob is content-addressed and idempotent", "",
+                   MLO_STORE_BACKENDS) {
   TestType f;
   Store& s = f.store;
   auto first = put_blob_bytes(s, "model bytes");
@@ -80,7 +82,7 @@ TEMPLATE_TEST_CASE("store contract: put_blob is content-addressed and idempotent
   CHECK(again->existed);
   CHECK(*s.list("objects/") == std::vector<std::string>{blob_key(first->digest)});
   CHECK(*get_blob(s, first->digest) == "model bytes");
-  CHECK(s.head(blob_key(first->digest))->etag == first->digest);
+  if (TestType::kEtagIsDigest) CHECK(s.head(blob_key(first->digest))->etag == first->digest);
 
   auto empty = put_blob_bytes(s, "");
   REQUIRE(empty.ok());
@@ -109,7 +111,7 @@ TEMPLATE_TEST_CASE("store contract: put_blob is content-addressed and idempotent
   CHECK(s.list("objects/")->size() == 3);
 }
 
-TEMPLATE_TEST_CASE("store contract: put_new is create-only", "", LocalFixture, MemoryFixture) {
+TEMPLATE_TEST_CASE("store contract: put_new is create-only", "", MLO_STORE_BACKENDS) {
   TestType f;
   Store& s = f.store;
   REQUIRE(s.put_new("models/m/versions/1.yaml", "first").ok());
@@ -119,7 +121,7 @@ TEMPLATE_TEST_CASE("store contract: put_new is create-only", "", LocalFixture, M
   CHECK(*s.get("models/m/versions/1.yaml") == "first");
 }
 
-TEMPLATE_TEST_CASE("store contract: put_if compare-and-swap", "", LocalFixture, MemoryFixture) {
+TEMPLATE_TEST_CASE("store contract: put_if compare-and-swap", "", MLO_STORE_BACKENDS) {
   TestType f;
   Store& s = f.store;
   const std::string key = "models/m/aliases/champion.yaml";
@@ -145,8 +147,8 @@ TEMPLATE_TEST_CASE("store contract: put_if compare-and-swap", "", LocalFixture, 
   CHECK(s.put_if("k/new", "b", "").error().code == ErrorCode::kConflict);
 }
 
-TEMPLATE_TEST_CASE("store contract: hostile keys are rejected with kUsage", "", LocalFixture,
-                   MemoryFixture) {
+TEMPLATE_TEST_CASE("store contract: hostile keys are rejected with kUsage", "",
+                   MLO_STORE_BACKENDS) {
   TestType f;
   Store& s = f.store;
   for (const std::string& key : std::vector<std::string>{

@@ -13,6 +13,8 @@ namespace mlo::test {
 
 struct LocalFixture {
   static constexpr const char* kName = "local";
+  static constexpr bool kEtagIsDigest = true;  // etag == digest of the bytes
+  static constexpr int kScale = 50;            // rounds for the slower concurrency tests
   TempDir dir;
   TempDir files;                     // scratch space for input files
   std::string root = dir / "store";  // does not exist yet: created on first write
@@ -23,6 +25,8 @@ struct LocalFixture {
 
 struct MemoryFixture {
   static constexpr const char* kName = "memory";
+  static constexpr bool kEtagIsDigest = true;
+  static constexpr int kScale = 50;
   TempDir files;  // scratch space for input files
   std::string name = "contract-" + std::to_string(counter()++);
   std::unique_ptr<MemoryStore> owned = MemoryStore::open_named(name);
@@ -37,3 +41,12 @@ struct MemoryFixture {
 };
 
 }  // namespace mlo::test
+
+// The backends the contract tests run against. unit_store_s3 (built with MLO_TEST_S3, run by
+// ctest inside the S3 test server's namespace) runs the same tests against S3 only.
+#ifdef MLO_TEST_S3
+#include "store/s3_fixture.hpp"
+#define MLO_STORE_BACKENDS mlo::test::S3Fixture
+#else
+#define MLO_STORE_BACKENDS mlo::test::LocalFixture, mlo::test::MemoryFixture
+#endif

@@ -57,6 +57,11 @@ Result<ObjectInfo> FaultyStore::head(const std::string& key) {
   return inner_.head(key);
 }
 
+Status FaultyStore::get_to(const std::string& key, const WriteFn& sink) {
+  ++reads_;
+  return inner_.get_to(key, sink);
+}
+
 Result<std::vector<std::string>> FaultyStore::list(const std::string& prefix) {
   ++reads_;
   return inner_.list(prefix);

@@ -39,6 +39,7 @@ class FaultyStore : public Store {
 
   Result<std::string> get(const std::string& key) override;
   Result<ObjectInfo> head(const std::string& key) override;
+  Status get_to(const std::string& key, const WriteFn& sink) override;
   Result<std::vector<std::string>> list(const std::string& prefix) override;
   Result<std::vector<std::string>> list_children(const std::string& prefix) override;
   Status remove(const std::string& key) override;
@@ -47,7 +48,6 @@ class FaultyStore : public Store {
   Status put_if(const std::string& key, std::string_view bytes,
                 const std::string& expected_etag) override;
   std::string url() const override { return inner_.url(); }
-  std::string local_path(const std::string& key) const override { return inner_.local_path(key); }
 
   FaultyCounters counters() const;
   // Re-arms the store; counters restart at zero so fail_at/truncate_at count from now on.

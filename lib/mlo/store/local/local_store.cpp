@@ -188,38 +188,97 @@ Status LocalStore::ensure_dir(const std::string& dir) {
   return fsync_dir(parent);
 }
 
-Result<std::string> LocalStore::get(const std::string& key) {
+Result<int> LocalStore::open_key(const std::string& key, struct stat* st) const {
   MLO_TRY(validate_key(key));
-  auto bytes = read_file(local_path(key));
-  if (bytes.ok()) return bytes;
-  struct stat st {};
-  bool is_dir = ::stat(local_path(key).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-  if (bytes.error().code == ErrorCode::kNotFound || is_dir)
+  auto not_found = [&] {
     return make_error(ErrorCode::kNotFound, "store " + root_ + ": no such key: " + key);
-  return make_error(ErrorCode::kRuntime, "store " + root_ + ": " + bytes.error().message);
+  };
+  auto failed = [&](int err) {
+    if (err == ENOENT || err == ENOTDIR) return not_found();
+    return make_error(ErrorCode::kRuntime,
+                      "store " + root_ + ": " + key + ": " + std::strerror(err));
+  };
+  FdGuard dir{::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+  if (dir.fd < 0) return failed(errno);
+  size_t start = 0;
+  for (;;) {
+    const size_t slash = key.find('/', start);
+    const bool last = slash == std::string::npos;
+    const std::string segment = key.substr(start, last ? std::string::npos : slash - start);
+    // O_NONBLOCK: opening a FIFO planted in the store must not hang (ignored for regular files).
+    const int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (last ? O_NONBLOCK : O_DIRECTORY);
+    int fd = ::openat(dir.fd, segment.c_str(), flags);
+    if (fd < 0) {
+      const int err = errno;
+      struct stat link {};
+      if ((err == ELOOP || err == ENOTDIR) &&
+          ::fstatat(dir.fd, segment.c_str(), &link, AT_SYMLINK_NOFOLLOW) == 0 &&
+          S_ISLNK(link.st_mode))
+        return make_error(ErrorCode::kIntegrity,
+                          "store " + root_ + ": " + key.substr(0, last ? key.size() : slash) +
+                              " is a symlink (refused: the store never follows links)");
+      return failed(err);
+    }
+    if (last) {
+      FdGuard file{fd};
+      if (::fstat(fd, st) != 0) return failed(errno);
+      if (S_ISDIR(st->st_mode)) return not_found();
+      if (!S_ISREG(st->st_mode))
+        return make_error(ErrorCode::kIntegrity,
+                          "store " + root_ + ": " + key + " is not a regular file");
+      file.fd = -1;
+      return fd;
+    }
+    ::close(dir.fd);
+    dir.fd = fd;
+    start = slash + 1;
+  }
+}
+
+Result<std::string> LocalStore::get(const std::string& key) {
+  std::string bytes;
+  MLO_TRY(get_to(key, [&](const char* data, size_t size) -> Status {
+    bytes.append(data, size);
+    return {};
+  }));
+  return bytes;
+}
+
+Status LocalStore::get_to(const std::string& key, const WriteFn& sink) {
+  struct stat st {};
+  MLO_ASSIGN_OR_RETURN(int fd, open_key(key, &st));
+  FdGuard in{fd};
+  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  std::vector<char> buf(std::min<size_t>(kBufferSize, static_cast<size_t>(st.st_size) + 1));
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0)
+      return make_error(ErrorCode::kRuntime,
+                        "store " + root_ + ": " + key + ": read failed: " + std::strerror(errno));
+    if (n == 0) return {};
+    MLO_TRY(sink(buf.data(), static_cast<size_t>(n)));
+  }
 }
 
 Result<ObjectInfo> LocalStore::head(const std::string& key) {
-  MLO_TRY(validate_key(key));
   struct stat st {};
-  if (::stat(local_path(key).c_str(), &st) != 0) {
-    if (errno != ENOENT && errno != ENOTDIR)
-      return make_error(ErrorCode::kRuntime,
-                        "store " + root_ + ": " + key + ": " + std::strerror(errno));
-    return make_error(ErrorCode::kNotFound, "store " + root_ + ": no such key: " + key);
-  }
-  if (!S_ISREG(st.st_mode))
-    return make_error(ErrorCode::kNotFound, "store " + root_ + ": no such key: " + key);
+  MLO_ASSIGN_OR_RETURN(int fd, open_key(key, &st));
+  ::close(fd);
+  ObjectInfo info{static_cast<uint64_t>(st.st_size), "", static_cast<int64_t>(st.st_mtim.tv_sec)};
   // Blobs are immutable and named by their digest: no need to read gigabytes for an etag.
   constexpr std::string_view kBlobPrefix = "objects/sha256/";
   if (key.size() == kBlobPrefix.size() + 65 &&
       key.compare(0, kBlobPrefix.size(), kBlobPrefix) == 0) {
     std::string digest = std::string(kDigestPrefix) + key.substr(kBlobPrefix.size(), 2) +
                          key.substr(kBlobPrefix.size() + 3);
-    if (is_valid_digest(digest)) return ObjectInfo{static_cast<uint64_t>(st.st_size), digest};
+    if (is_valid_digest(digest)) {
+      info.etag = std::move(digest);
+      return info;
+    }
   }
-  MLO_ASSIGN_OR_RETURN(std::string bytes, get(key));
-  return ObjectInfo{bytes.size(), digest_bytes(bytes)};
+  MLO_ASSIGN_OR_RETURN(info.etag, digest_key(*this, key));
+  return info;
 }
 
 Result<std::vector<std::string>> LocalStore::list(const std::string& prefix) {

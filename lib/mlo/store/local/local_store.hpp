@@ -8,7 +8,12 @@
 //  - put_new: temp file + link(), so exactly one of several racing writers wins.
 //  - put_if: under an flock on "<dir>/.<name>.lock" (bounded wait), compares the current etag
 //    (digest of the current bytes) and atomically replaces the file.
+//  - Reads open the key one path segment at a time with O_NOFOLLOW below the root, so a key that
+//    is (or passes through) a symlink is refused with kIntegrity instead of read from outside the
+//    store. The root itself may be a symlink.
 #pragma once
+
+#include <sys/stat.h>
 
 #include <chrono>
 #include <string>
@@ -23,6 +28,7 @@ class LocalStore : public Store {
 
   Result<std::string> get(const std::string& key) override;
   Result<ObjectInfo> head(const std::string& key) override;
+  Status get_to(const std::string& key, const WriteFn& sink) override;
   Result<std::vector<std::string>> list(const std::string& prefix) override;
   // One directory read: <root>/<prefix>; sub-directories are reported even when empty.
   Result<std::vector<std::string>> list_children(const std::string& prefix) override;
@@ -32,12 +38,11 @@ class LocalStore : public Store {
   Status put_if(const std::string& key, std::string_view bytes,
                 const std::string& expected_etag) override;
   std::string url() const override { return root_; }
-  std::string local_path(const std::string& key) const override { return root_ + "/" + key; }
 
-  // Fast path for put_blob_file(): hashes the file in one read pass, and only if the blob is
-  // new copies it in the kernel (copy_file_range) instead of a read/hash/write loop. kIntegrity
-  // if the file changed (size or mtime) while it was hashed and copied.
-  Result<BlobInfo> put_file(const std::string& path);
+  // Hashes the file in one read pass, and only if the blob is new copies it in the kernel
+  // (copy_file_range) instead of a read/hash/write loop. kIntegrity if the file changed (size or
+  // mtime) while it was hashed and copied.
+  Result<BlobInfo> put_file(const std::string& path) override;
 
   // How long put_if waits for the per-key lock before giving up with kConflict.
   void set_lock_timeout(std::chrono::milliseconds timeout) { lock_timeout_ = timeout; }
@@ -46,6 +51,9 @@ class LocalStore : public Store {
   Status ensure_dir(const std::string& dir);
   Error write_error(int err) const;
   Result<bool> exists(const std::string& path) const;
+  std::string local_path(const std::string& key) const { return root_ + "/" + key; }
+  // Opens `key` for reading without following any symlink below the root; fills `st`.
+  Result<int> open_key(const std::string& key, struct stat* st) const;
 
   std::string root_;
   std::chrono::milliseconds lock_timeout_{10'000};

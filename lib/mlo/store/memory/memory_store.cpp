@@ -1,5 +1,6 @@
 #include "mlo/store/memory/memory_store.hpp"
 
+#include <ctime>
 #include <vector>
 
 #include "mlo/core/digest.hpp"
@@ -7,6 +8,10 @@
 namespace mlo {
 
 namespace {
+
+int64_t now_seconds() {
+  return static_cast<int64_t>(std::time(nullptr));
+}
 
 std::mutex& registry_mutex() {
   static std::mutex m;
@@ -44,7 +49,7 @@ Result<ObjectInfo> MemoryStore::head(const std::string& key) {
   auto it = data_->objects.find(key);
   if (it == data_->objects.end())
     return make_error(ErrorCode::kNotFound, url() + ": no such key: " + key);
-  return ObjectInfo{it->second.size(), digest_bytes(it->second)};
+  return ObjectInfo{it->second.size(), digest_bytes(it->second), data_->mtimes[key]};
 }
 
 Result<std::vector<std::string>> MemoryStore::list(const std::string& prefix) {
@@ -83,6 +88,7 @@ Status MemoryStore::remove(const std::string& key) {
   std::lock_guard<std::mutex> lock(data_->mutex);
   if (data_->objects.erase(key) == 0)
     return make_error(ErrorCode::kNotFound, url() + ": no such key: " + key);
+  data_->mtimes.erase(key);
   return {};
 }
 
@@ -98,8 +104,10 @@ Result<BlobInfo> MemoryStore::put_blob(const ReadFn& read) {
   }
   BlobInfo info{hash.finish(), bytes.size(), false};
   std::lock_guard<std::mutex> lock(data_->mutex);
-  auto [it, inserted] = data_->objects.try_emplace(blob_key(info.digest), std::move(bytes));
+  const std::string key = blob_key(info.digest);
+  auto [it, inserted] = data_->objects.try_emplace(key, std::move(bytes));
   info.existed = !inserted;
+  if (inserted) data_->mtimes[key] = now_seconds();
   return info;
 }
 
@@ -108,6 +116,7 @@ Status MemoryStore::put_new(const std::string& key, std::string_view bytes) {
   std::lock_guard<std::mutex> lock(data_->mutex);
   if (!data_->objects.try_emplace(key, bytes).second)
     return make_error(ErrorCode::kConflict, url() + ": " + key + " already exists");
+  data_->mtimes[key] = now_seconds();
   return {};
 }
 
@@ -121,6 +130,7 @@ Status MemoryStore::put_if(const std::string& key, std::string_view bytes,
       return make_error(ErrorCode::kConflict,
                         url() + ": " + key + " changed (it no longer exists)");
     data_->objects.emplace(key, bytes);
+    data_->mtimes[key] = now_seconds();
     return {};
   }
   if (expected_etag.empty())
@@ -128,6 +138,15 @@ Status MemoryStore::put_if(const std::string& key, std::string_view bytes,
   if (digest_bytes(it->second) != expected_etag)
     return make_error(ErrorCode::kConflict, url() + ": " + key + " was changed by someone else");
   it->second.assign(bytes);
+  data_->mtimes[key] = now_seconds();
+  return {};
+}
+
+Status MemoryStore::set_mtime(const std::string& key, int64_t mtime) {
+  std::lock_guard<std::mutex> lock(data_->mutex);
+  if (data_->objects.count(key) == 0)
+    return make_error(ErrorCode::kNotFound, url() + ": no such key: " + key);
+  data_->mtimes[key] = mtime;
   return {};
 }
 

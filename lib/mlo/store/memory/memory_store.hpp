@@ -30,11 +30,14 @@ class MemoryStore : public Store {
   Status put_if(const std::string& key, std::string_view bytes,
                 const std::string& expected_etag) override;
   std::string url() const override { return "memory://" + name_; }
+  // Tests: pretend `key` was last written at `mtime` (gc grace periods). kNotFound if absent.
+  Status set_mtime(const std::string& key, int64_t mtime);
 
  private:
   struct Data {
     std::mutex mutex;
     std::map<std::string, std::string> objects;
+    std::map<std::string, int64_t> mtimes;  // seconds since the epoch, per key in `objects`
   };
   MemoryStore(std::string name, std::shared_ptr<Data> data);
 

@@ -1,0 +1,25 @@
+// mlo reject REF --reason TEXT: marks a version rejected (a `rejected` event); promote refuses it.
+#include "command.hpp"
+#include "lifecycle_output.hpp"
+#include "mlo/registry/lifecycle.hpp"
+
+namespace mlo::cli {
+
+void setup_reject(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<ReviewRequest>();
+  o->kind = Review::kReject;
+  app.add_option("ref", o->ref, "Model reference: name:N, name@alias, name or sha256:<digest>")
+      ->required();
+  app.add_option("--reason", o->text, "Why it is rejected (recorded in the event)")->required();
+  app.callback([&ctx, o] {
+    ctx.run = [&ctx, o]() -> Result<int> {
+      MLO_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.open_store());
+      auto result = review_version(*store, *o);
+      if (!result.ok()) return command_error("reject " + o->ref, result.error());
+      print_review(ctx, "rejected", *result);
+      return 0;
+    };
+  });
+}
+
+}  // namespace mlo::cli

@@ -1,0 +1,224 @@
+// S3Store blob uploads (see s3_store.hpp): hash first, HEAD, then one PUT or a multipart upload.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+#include "mlo/core/digest.hpp"
+#include "mlo/store/s3/s3_store.hpp"
+#include "mlo/store/s3/xml.hpp"
+
+namespace mlo {
+
+namespace {
+
+constexpr size_t kBufferSize = 1 << 20;
+constexpr uint64_t kMaxParts = 10000;  // the S3 limit
+
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+Status pread_all(int fd, char* buf, size_t size, uint64_t offset, const std::string& what) {
+  size_t done = 0;
+  while (done < size) {
+    ssize_t n = ::pread(fd, buf + done, size - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0)
+      return make_error(ErrorCode::kRuntime, what + ": read failed: " + std::strerror(errno));
+    if (n == 0)
+      return make_error(ErrorCode::kIntegrity, what + ": file shrank while it was uploaded");
+    done += static_cast<size_t>(n);
+  }
+  return {};
+}
+
+// Hashes `fd` from the start; returns the digest and the size read.
+Result<std::pair<std::string, uint64_t>> hash_fd(int fd, const std::string& what) {
+  Sha256 hash;
+  std::vector<char> buf(kBufferSize);
+  uint64_t size = 0;
+  for (;;) {
+    ssize_t n = ::pread(fd, buf.data(), buf.size(), static_cast<off_t>(size));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0)
+      return make_error(ErrorCode::kRuntime, what + ": read failed: " + std::strerror(errno));
+    if (n == 0) break;
+    hash.update(buf.data(), static_cast<size_t>(n));
+    size += static_cast<uint64_t>(n);
+  }
+  return std::make_pair(hash.finish(), size);
+}
+
+}  // namespace
+
+Result<BlobInfo> S3Store::put_blob(const ReadFn& read) {
+  // The key is the digest, known only at the end of the stream: spool to an unlinked temp file
+  // (bounded memory, nothing left behind on any failure), then upload it like a file.
+  std::string dir = s3::process_env("TMPDIR");
+  if (dir.empty()) dir = "/tmp";
+  Fd spool{::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)};
+  if (spool.fd < 0)
+    return make_error(ErrorCode::kRuntime, "store " + url() + ": cannot create a temp file in " +
+                                               dir + ": " + std::strerror(errno));
+  std::vector<char> buf(kBufferSize);
+  Sha256 hash;
+  uint64_t size = 0;
+  for (;;) {
+    MLO_ASSIGN_OR_RETURN(size_t n, read(buf.data(), buf.size()));
+    if (n == 0) break;
+    hash.update(buf.data(), n);
+    for (size_t w = 0; w < n;) {
+      ssize_t m = ::write(spool.fd, buf.data() + w, n - w);
+      if (m < 0 && errno == EINTR) continue;
+      if (m < 0)
+        return make_error(ErrorCode::kRuntime, "store " + url() + ": temp file in " + dir +
+                                                   ": write failed: " + std::strerror(errno));
+      w += static_cast<size_t>(m);
+    }
+    size += n;
+  }
+  BlobInfo info{hash.finish(), size, false};
+  auto present = head(blob_key(info.digest));
+  if (present.ok() && present->size == size) {
+    info.existed = true;
+    return info;
+  }
+  if (!present.ok() && present.error().code != ErrorCode::kNotFound) return present.error();
+  MLO_TRY(upload_blob(spool.fd, size, info.digest));
+  return info;
+}
+
+Result<BlobInfo> S3Store::put_file(const std::string& path) {
+  Fd in{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (in.fd < 0)
+    return make_error(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kRuntime,
+                      path + ": " + std::strerror(errno));
+  struct stat before {};
+  if (::fstat(in.fd, &before) != 0 || !S_ISREG(before.st_mode))
+    return make_error(ErrorCode::kUsage, path + ": not a regular file");
+  ::posix_fadvise(in.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  MLO_ASSIGN_OR_RETURN(auto hashed, hash_fd(in.fd, path));
+  BlobInfo info{hashed.first, hashed.second, false};
+  auto present = head(blob_key(info.digest));
+  if (present.ok() && present->size == info.size) {
+    info.existed = true;
+    return info;
+  }
+  if (!present.ok() && present.error().code != ErrorCode::kNotFound) return present.error();
+  MLO_TRY(upload_blob(in.fd, info.size, info.digest));
+  struct stat after {};
+  if (::fstat(in.fd, &after) != 0 || static_cast<uint64_t>(after.st_size) != info.size ||
+      after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
+      after.st_mtim.tv_nsec != before.st_mtim.tv_nsec) {
+    (void)S3Store::remove(blob_key(info.digest));  // it may not match its name
+    return make_error(ErrorCode::kIntegrity, path + ": file changed while it was being stored");
+  }
+  return info;
+}
+
+Status S3Store::upload_blob(int fd, uint64_t size, const std::string& digest) {
+  const std::string key = blob_key(digest);
+  if (size > config_.part_size) return upload_multipart(fd, size, key);
+  std::string bytes(size, '\0');
+  MLO_TRY(pread_all(fd, bytes.data(), bytes.size(), 0, "store " + url() + ": " + key));
+  Call call{"PUT", key};
+  call.body = bytes;
+  // The blob's own digest is the payload hash, so the server refuses bytes that do not match it.
+  call.payload_hash = digest.substr(kDigestPrefix.size());
+  MLO_ASSIGN_OR_RETURN(s3::HttpResponse r, send(call));
+  if (r.status != 200) return failure(call, r);
+  return {};
+}
+
+Status S3Store::upload_multipart(int fd, uint64_t size, const std::string& key) {
+  uint64_t part_size = config_.part_size;
+  while ((size + part_size - 1) / part_size > kMaxParts) part_size *= 2;
+  const uint64_t parts = (size + part_size - 1) / part_size;
+
+  Call start{"POST", key};
+  start.query = {{"uploads", ""}};
+  MLO_ASSIGN_OR_RETURN(s3::HttpResponse created, send(start));
+  const std::string upload_id = s3::xml_text(created.body, "UploadId");
+  if (created.status != 200 || upload_id.empty()) return failure(start, created);
+
+  std::vector<std::string> etags(parts);
+  std::vector<Status> results(parts);
+  std::atomic<uint64_t> next{0};
+  std::atomic<bool> failed{false};
+  auto worker = [&] {
+    std::string buf;
+    for (uint64_t i; !failed && (i = next++) < parts;) {
+      const uint64_t offset = i * part_size;
+      buf.resize(std::min(part_size, size - offset));
+      Status s = pread_all(fd, buf.data(), buf.size(), offset, "store " + url() + ": " + key);
+      if (s.ok()) {
+        Call part{"PUT", key};
+        part.query = {{"partNumber", std::to_string(i + 1)}, {"uploadId", upload_id}};
+        part.body = buf;
+        auto r = send(part);
+        if (!r.ok())
+          s = r.error();
+        else if (r->status != 200)
+          s = failure(part, *r);
+        else
+          etags[i] = r->headers["etag"];
+      }
+      if (!s.ok()) {
+        results[i] = s;
+        failed = true;
+      }
+    }
+  };
+  const int threads =
+      static_cast<int>(std::min<uint64_t>(parts, static_cast<uint64_t>(config_.concurrency)));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+
+  Status outcome;
+  for (const auto& r : results)
+    if (!r.ok()) {
+      outcome = r;
+      break;
+    }
+  if (outcome.ok()) {
+    std::string xml = "<CompleteMultipartUpload>";
+    for (uint64_t i = 0; i < parts; ++i)
+      xml += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" +
+             s3::xml_escape(etags[i]) + "</ETag></Part>";
+    xml += "</CompleteMultipartUpload>";
+    Call complete{"POST", key};
+    complete.query = {{"uploadId", upload_id}};
+    complete.body = xml;
+    auto r = send(complete);
+    // A 200 can still carry an <Error> document (S3 reports late failures that way).
+    if (!r.ok())
+      outcome = r.error();
+    else if (r->status != 200 || r->body.find("<Error>") != std::string::npos)
+      outcome = failure(complete, *r);
+  }
+  if (!outcome.ok()) {
+    Call abort{"DELETE", key};
+    abort.query = {{"uploadId", upload_id}};
+    (void)send(abort);  // best effort: a lifecycle rule reaps what this misses
+    return outcome;
+  }
+  MLO_ASSIGN_OR_RETURN(ObjectInfo landed, head(key));
+  if (landed.size != size)
+    return make_error(ErrorCode::kIntegrity, "store " + url() + ": " + key + ": uploaded " +
+                                                 std::to_string(landed.size) + " bytes, expected " +
+                                                 std::to_string(size));
+  return {};
+}
+
+}  // namespace mlo

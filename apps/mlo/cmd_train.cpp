@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -14,6 +15,9 @@
 #include "command.hpp"
 #include "mlo/registry/manifest_json.hpp"
 #include "mlo/registry/registry.hpp"
+#include "mlo/train/distributed.hpp"
+#include "mlo/train/distributed_hosts.hpp"
+#include "mlo/train/distributed_process.hpp"
 #include "mlo/train/recipe.hpp"
 #include "mlo/train/train_pipeline.hpp"
 #include "output.hpp"
@@ -33,6 +37,10 @@ struct TrainCliOptions {
   std::vector<std::string> params;
   int threads = 0;
   bool dry_run = false;
+  int workers = 0;      // > 0: train across this many local worker processes
+  std::string tracker;  // multi-host: this process is one worker of a job
+  int world = 0;
+  std::optional<int> rank;
 };
 
 Result<std::string> read_text(const std::string& path) {
@@ -94,9 +102,49 @@ void print_result(const Context& ctx, const train::TrainOutcome& t, const Regist
          " was registered but its audit event was not written: " + r.event_warning);
 }
 
+Result<train::TrainOutcome> train_distributed(const train::Recipe& recipe,
+                                              const train::TrainInputs& in, int workers,
+                                              const train::TrainProgress& progress) {
+  train::DistributedOptions d;
+  d.workers = workers;
+  MLO_ASSIGN_OR_RETURN(std::string self, train::self_executable());
+  d.worker_command = {self, kTrainWorkerCommand};
+  return train::train_recipe_distributed(recipe, in, d, progress);
+}
+
+// Multi-host: every worker trains; only rank 0 registers.
+Result<std::optional<train::TrainOutcome>> train_multihost(const TrainCliOptions& o,
+                                                           const train::Recipe& recipe,
+                                                           const train::TrainInputs& in,
+                                                           const train::TrainProgress& progress) {
+  train::MultiHostOptions m;
+  m.tracker = o.tracker;
+  m.world = o.world;
+  m.rank = o.rank ? o.rank : train::rank_from_environment();
+  MLO_ASSIGN_OR_RETURN(train::MultiHostOutcome r,
+                       train::train_recipe_multihost(recipe, in, m, progress));
+  if (r.rank != 0)
+    info(fmt::format("worker rank {} of {} finished; rank 0 registers the model", r.rank, r.world));
+  return std::move(r.outcome);
+}
+
+Status check_distributed_flags(const TrainCliOptions& o) {
+  if (o.workers > 0 && !o.tracker.empty())
+    return make_error(ErrorCode::kUsage, "train: --workers and --tracker exclude each other");
+  if (o.tracker.empty() && (o.world > 0 || o.rank))
+    return make_error(ErrorCode::kUsage, "train: --world and --rank need --tracker");
+  if (!o.tracker.empty() && o.world < 1)
+    return make_error(ErrorCode::kUsage, "train: --tracker needs --world N");
+  if (!o.tracker.empty() && o.eval.empty())
+    return make_error(ErrorCode::kUsage,
+                      "train: --tracker needs --eval FILE (the same file on every worker)");
+  return {};
+}
+
 Result<int> run_train(const Context& ctx, const TrainCliOptions& o) {
   if (!o.eval.empty() && o.holdout_given)
     return make_error(ErrorCode::kUsage, "train: --eval and --holdout exclude each other");
+  MLO_TRY(check_distributed_flags(o));
   if (!(o.holdout > 0.0 && o.holdout < 1.0))
     return make_error(
         ErrorCode::kUsage,
@@ -107,11 +155,28 @@ Result<int> run_train(const Context& ctx, const TrainCliOptions& o) {
   if (!o.eval.empty()) in.eval_path = o.eval;
   in.holdout = o.holdout;
   in.threads = o.threads;
-  MLO_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.open_store());
-  auto outcome = train::train_recipe(recipe, in, make_train_progress(ctx));
+  // Multi-host workers other than rank 0 never touch the store, so they need not reach it.
+  std::unique_ptr<Store> store;
+  if (o.tracker.empty()) {
+    MLO_ASSIGN_OR_RETURN(store, ctx.open_store());
+  }
+  Result<train::TrainOutcome> outcome = make_error(ErrorCode::kRuntime, "not trained");
+  if (!o.tracker.empty()) {
+    auto r = train_multihost(o, recipe, in, make_train_progress(ctx));
+    if (r.ok() && !*r) return 0;  // not rank 0: nothing to register
+    outcome = r.ok() ? Result<train::TrainOutcome>(std::move(**r))
+                     : Result<train::TrainOutcome>(r.error());
+  } else if (o.workers > 0) {
+    outcome = train_distributed(recipe, in, o.workers, make_train_progress(ctx));
+  } else {
+    outcome = train::train_recipe(recipe, in, make_train_progress(ctx));
+  }
   if (!outcome.ok())
     return make_error(outcome.error().code,
                       "train " + recipe.name + ": " + outcome.error().message);
+  if (!store) {
+    MLO_ASSIGN_OR_RETURN(store, ctx.open_store());
+  }
   RegisterRequest req = outcome->request;
   req.dry_run = o.dry_run;
   auto registered = register_version(*store, std::move(req));
@@ -137,6 +202,17 @@ void setup_train(CLI::App& app, Context& ctx) {
   add_threads_option(app, o->threads,
                      "Threads for reading and training, 1..4 x cores (default: all cores)");
   app.add_flag("--dry-run", o->dry_run, "Train and evaluate, write nothing to the store");
+  app.add_option("--workers", o->workers,
+                 "Train one model across N local worker processes (XGBoost's collective)")
+      ->check(CLI::Range(1, 256));
+  app.add_option("--tracker", o->tracker,
+                 "Multi-host: join the job of the tracker at HOST:PORT (see mlo tracker)");
+  app.add_option("--world", o->world, "Multi-host: number of workers in the job")
+      ->check(CLI::Range(1, 4096));
+  app.add_option("--rank", o->rank,
+                 "Multi-host: this worker's rank (default: SLURM_ARRAY_TASK_ID, "
+                 "JOB_COMPLETION_INDEX, else the tracker's choice)")
+      ->check(CLI::NonNegativeNumber);
   app.callback([&ctx, o, &app] {
     o->holdout_given = app.count("--holdout") > 0;
     ctx.run = [&ctx, o]() -> Result<int> { return run_train(ctx, *o); };

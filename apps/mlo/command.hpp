@@ -50,4 +50,8 @@ CLI::Option* add_threads_option(CLI::App& app, int& threads, const std::string& 
 // plausible typo ("lst" -> "list", "--thread" -> "--threads").
 std::string closest_name(const std::string& word, const std::vector<std::string>& candidates);
 
+// The hidden subcommand a distributed `mlo train` launcher runs its workers with (not in the
+// public command table; see cmd_tracker.cpp).
+inline constexpr const char* kTrainWorkerCommand = "train-worker";
+
 }  // namespace mlo::cli

@@ -43,6 +43,8 @@ void setup_alias(CLI::App&, Context&);
 void setup_archive(CLI::App&, Context&);
 void setup_annotate(CLI::App&, Context&);
 void setup_help(CLI::App&, Context&);
+void setup_tracker(CLI::App&, Context&);
+void setup_train_worker(CLI::App&, Context&);
 
 struct CommandEntry {
   const char* name;
@@ -60,6 +62,7 @@ constexpr CommandEntry kCommands[] = {
     {"verify", "Re-hash every blob and check references and audit chains", setup_verify},
     {"train", "Train a model from a recipe and register it", setup_train},
     {"retrain", "Refit a version's recipe on new data; compare with the champion", setup_retrain},
+    {"tracker", "Run XGBoost's tracker for a multi-host training job", setup_tracker},
     {"score-batch", "Score a file with a registered model", setup_score_batch},
     {"drift", "Compare a batch with a version's training baseline", setup_drift},
     {"promote", "Move an alias to a version after the promotion gates pass", setup_promote},
@@ -182,6 +185,7 @@ int run(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(entry.name, entry.summary);
     entry.setup(*sub, ctx);
   }
+  setup_train_worker(*app.add_subcommand(kTrainWorkerCommand, "")->group(""), ctx);
 
   try {
     app.parse(argc, argv);

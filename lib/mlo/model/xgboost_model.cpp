@@ -6,6 +6,10 @@
 #include "mlo/model/model_document.hpp"
 
 #include <xgboost/c_api.h>
+#include <xgboost/version_config.h>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstring>
@@ -99,6 +103,75 @@ std::string xgboost_version() {
   int major = 0, minor = 0, patch = 0;
   XGBoostVersion(&major, &minor, &patch);
   return fmt::format("{}.{}.{}", major, minor, patch);
+}
+
+std::string collective_config_json(const CollectiveConfig& c) {
+  nlohmann::json j;
+#if XGBOOST_VER_MAJOR > 2 || (XGBOOST_VER_MAJOR == 2 && XGBOOST_VER_MINOR >= 1)
+  j["dmlc_tracker_uri"] = c.tracker_host;
+  j["dmlc_tracker_port"] = c.tracker_port;
+  if (!c.task_id.empty()) j["dmlc_task_id"] = c.task_id;
+  j["dmlc_timeout"] = c.timeout_sec;
+  j["dmlc_retry"] = c.connect_retry;
+#else
+  // No rabit_world_size: the 1.7 tracker would adopt a worker's world size instead of
+  // confirming its own, which is what collective_join checks.
+  j["DMLC_TRACKER_URI"] = c.tracker_host;
+  j["DMLC_TRACKER_PORT"] = c.tracker_port;
+  if (!c.task_id.empty()) j["DMLC_TASK_ID"] = c.task_id;
+  j["rabit_timeout"] = true;
+  j["rabit_timeout_sec"] = c.timeout_sec;
+  j["DMLC_WORKER_CONNECT_RETRY"] = c.connect_retry;
+#endif
+  return j.dump();
+}
+
+Result<CollectiveMember> collective_join(const CollectiveConfig& c) {
+  const std::string where = fmt::format("tracker {}:{}", c.tracker_host, c.tracker_port);
+  // Rabit logs connection retries, stack traces and "task N got new rank R" to stderr whatever
+  // the verbosity; lib/ never prints (errors come back through XGBGetLastError), so stderr
+  // points at /dev/null while joining. Joining happens before any other thread of ours runs.
+  XGBSetGlobalConfig(R"({"verbosity":0})");
+  int saved = dup(STDERR_FILENO);
+  int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (saved >= 0 && devnull >= 0) dup2(devnull, STDERR_FILENO);
+  int rc = XGCommunicatorInit(collective_config_json(c).c_str());
+  if (saved >= 0) {
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+  }
+  if (devnull >= 0) close(devnull);
+  if (rc != 0) return xgb_error(ErrorCode::kRuntime, "cannot join the " + where);
+  CollectiveMember m{XGCommunicatorGetRank(), XGCommunicatorGetWorldSize()};
+  const bool distributed = XGCommunicatorIsDistributed() != 0;
+  if (!distributed || m.world != c.world) {
+    // Leave cleanly so the tracker does not wait for this worker.
+    XGCommunicatorFinalize();
+    return make_error(ErrorCode::kRuntime,
+                      fmt::format("the {} reports a world of {} workers, expected {}", where,
+                                  distributed ? m.world : 0, c.world));
+  }
+  return m;
+}
+
+Result<std::vector<std::string>> collective_allgather(std::string_view mine) {
+  const int rank = XGCommunicatorGetRank(), world = XGCommunicatorGetWorldSize();
+  std::vector<std::string> out(static_cast<size_t>(world));
+  for (int root = 0; root < world; ++root) {
+    uint64_t size = root == rank ? mine.size() : 0;
+    if (XGCommunicatorBroadcast(&size, sizeof size, root) != 0)
+      return xgb_error(ErrorCode::kRuntime, "collective broadcast");
+    std::string& buf = out[static_cast<size_t>(root)];
+    buf = root == rank ? std::string(mine) : std::string(size, '\0');
+    if (size > 0 && XGCommunicatorBroadcast(buf.data(), size, root) != 0)
+      return xgb_error(ErrorCode::kRuntime, "collective broadcast");
+  }
+  return out;
+}
+
+Status collective_finalize() {
+  if (XGCommunicatorFinalize() != 0) return xgb_error(ErrorCode::kRuntime, "collective finalize");
+  return {};
 }
 
 struct XgbModel::Impl {

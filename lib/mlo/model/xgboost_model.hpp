@@ -33,6 +33,36 @@ struct TrainOptions {
   std::function<void(int round, double eval_metric)> on_round;
 };
 
+// Membership of this process in XGBoost's collective (Rabit), for distributed training: while
+// joined, XgbModel::train on every worker builds ONE model (the quantile sketch, histograms and
+// eval metrics are all-reduced across workers; every worker must make the same calls in the
+// same order). Config keys follow the linked XGBoost (upper-case DMLC_* in 1.7; lower-case
+// dmlc_* from 2.1, which 1.7 would silently ignore and train alone).
+struct CollectiveConfig {
+  std::string tracker_host;
+  int tracker_port = 0;
+  std::string task_id;    // the tracker sorts ranks by it (zero-padded); "" = let it choose
+  int world = 0;          // expected number of workers
+  int timeout_sec = 300;  // bound on every collective operation (a hung or lost peer)
+  int connect_retry = 3;  // tries to reach the tracker
+};
+
+struct CollectiveMember {
+  int rank = 0;
+  int world = 0;
+};
+
+// Joins; kRuntime when XGCommunicatorInit fails (tracker unreachable) or when the world the
+// tracker reports differs from config.world.
+Result<CollectiveMember> collective_join(const CollectiveConfig& config);
+// Every worker's `mine`, in rank order, on every worker (one broadcast per rank; for small
+// payloads such as partial preprocessing fits and digests). Collective: every worker calls it.
+Result<std::vector<std::string>> collective_allgather(std::string_view mine);
+// Leaves after a successful job (tells the tracker this worker is done).
+Status collective_finalize();
+// The config JSON passed to XGCommunicatorInit (exposed for tests).
+std::string collective_config_json(const CollectiveConfig& config);
+
 class XgbModel {
  public:
   // Parses a model saved by any XGBoost >= 1.0 as JSON or UBJSON. kInvalidInput otherwise.

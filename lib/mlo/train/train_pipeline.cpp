@@ -48,8 +48,10 @@ Result<TrainOutcome> train_recipe(const Recipe& recipe, const TrainInputs& in,
     MLO_ASSIGN_OR_RETURN(eval_table, read_recipe_table(*in.eval_path, recipe, in.threads));
   }
   stage(progress, fmt::format("read {} rows; fitting preprocessing", data.rows));
-  MLO_ASSIGN_OR_RETURN(PreprocessSpec spec, fit_preprocess(data, recipe.numeric, recipe.categorical,
-                                                           FitOptions{recipe.max_categories}));
+  MLO_ASSIGN_OR_RETURN(PreprocessSpec spec,
+                       in.fit_spec ? in.fit_spec(data)
+                                   : fit_preprocess(data, recipe.numeric, recipe.categorical,
+                                                    FitOptions{recipe.max_categories}));
   const std::vector<float>& y_all = data.column(recipe.target)->numbers;
   int max_class = 0;
   MLO_TRY(check_labels(recipe, y_all, in.data_path, max_class));
@@ -106,7 +108,8 @@ Result<TrainOutcome> train_recipe(const Recipe& recipe, const TrainInputs& in,
   };
   stage(progress, fmt::format("training on {} rows, evaluating on {}", train.rows, eval.rows));
   DenseView ev = eval.view();
-  auto model = XgbModel::train(train.view(), train.y, &ev, &eval.y, topt);
+  auto model = in.fit ? in.fit(train.view(), train.y, &ev, &eval.y, topt)
+                      : XgbModel::train(train.view(), train.y, &ev, &eval.y, topt);
   if (!model.ok()) return make_error(model.error().code, model.error().message);
   out.best_iteration =
       model->best_iteration() >= 0 ? model->best_iteration() : out.rounds_trained - 1;

@@ -18,17 +18,31 @@
 #include <vector>
 
 #include "mlo/core/result.hpp"
+#include "mlo/data/preprocess.hpp"
 #include "mlo/data/table.hpp"
+#include "mlo/model/xgboost_model.hpp"
 #include "mlo/registry/registry.hpp"
 #include "mlo/train/recipe.hpp"
 
 namespace mlo::train {
+
+// Fits the booster on the prepared matrices; the default is XgbModel::train in this process.
+// Distributed training (distributed.hpp) substitutes one that trains across worker processes.
+using FitFn = std::function<Result<XgbModel>(
+    DenseView x, const std::vector<float>& y, const DenseView* eval_x,
+    const std::vector<float>* eval_y, const TrainOptions& options)>;
+
+// Fits the preprocessing on the training table; the default is fit_preprocess. Multi-host
+// training substitutes one that merges every shard's summary (distributed_fit.hpp).
+using FitSpecFn = std::function<Result<PreprocessSpec>(const Table& data)>;
 
 struct TrainInputs {
   std::string data_path;
   std::optional<std::string> eval_path;  // else a holdout of data_path
   double holdout = 0.2;                  // fraction in (0, 1)
   int threads = 0;                       // 0 = all cores
+  FitFn fit;                             // empty = XgbModel::train
+  FitSpecFn fit_spec;                    // empty = fit_preprocess
   // Optional: called once before training with the table the evaluation rows come from and
   // their indices (the labelled rows of the eval file, or the held-out rows of the training
   // file), so a caller can score another model on exactly these rows (retrain's champion).

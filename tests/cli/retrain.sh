@@ -44,7 +44,7 @@ assert_contains "$(field "$J" 'd["promote_command"]')" 'mlo promote flights:3 --
 assert_eq "$(sha256sum "$STORE/models/flights/aliases/champion.yaml")" "$alias_before" "alias not moved"
 M3=$(manifest flights:3)
 assert_eq "$(field "$M3" 'd["training"]["eval"]["champion"]["version"]')" "1" "training.eval.champion"
-assert_eq "$(field "$M3" 'sorted(d["artifacts"])')" "['baseline', 'comparison', 'model', 'preprocess', 'recipe']" "artifacts"
+assert_eq "$(field "$M3" 'sorted(d["artifacts"])')" "['baseline', 'comparison', 'model', 'monitoring', 'preprocess', 'recipe']" "artifacts"
 cmp_digest=$(field "$M3" 'd["artifacts"]["comparison"]["digest"]'); hex=${cmp_digest#sha256:}
 C=$(cat "$STORE/objects/sha256/${hex:0:2}/${hex:2}")
 assert_eq "$(field "$C" 'd["champion"]["version"]')" "1" "comparison stored in the manifest"

@@ -11,9 +11,11 @@ namespace fs = std::filesystem;
 
 std::vector<StoreFileFinding> scan_store_files(const Store& store, int64_t temp_age_seconds) {
   std::vector<StoreFileFinding> out;
-  const std::string marker = store.local_path(kStoreMarkerKey);
-  if (marker.empty()) return out;
-  const fs::path root = fs::path(marker).parent_path();
+  // Only a local store has files to scan; its url() is its root directory (Store no longer
+  // exposes local_path after the backend factory change).
+  const std::string url = store.url();
+  if (url.empty() || url.find("://") != std::string::npos) return out;
+  const fs::path root = url;
   std::error_code ec;
   const auto now = fs::file_time_type::clock::now();
   // Symlinks are reported, never followed (the iterator's default).

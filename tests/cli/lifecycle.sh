@@ -4,14 +4,15 @@
 # data as the champion; promote is refused without approval (exit 9, gates named); approve;
 # promote succeeds; score-batch NAME@champion uses v2; rollback returns to v1; the log shows
 # every step; verify passes; editing, deleting or reordering an event file -> verify exit 6.
-# (v2 comes from `mlo train` on month B with the champion's eval data; see the report of
-# issue 13 for `mlo retrain`.)
+# v2 comes from `mlo retrain --if-drift`, which scores the champion on v2's own eval rows: the
+# metric gate compares on that (v1 was evaluated on other data, month A's holdout).
 source "$(dirname "$0")/common.sh"
 
 mlo init >/dev/null || fail "init"
 gen_data --rows 6000 --seed 1 --out month-a.csv || fail "gen_data a"
 gen_data --rows 6000 --seed 2 --distance-shift 400 --out month-b.csv || fail "gen_data b"
 gen_data --rows 2000 --seed 3 --distance-shift 400 --out eval-b.csv || fail "gen_data eval"
+gen_data --rows 2000 --seed 4 --out eval-a.csv || fail "gen_data eval a"
 write_flights_recipe recipe.yaml lc "{max_depth: 4, eta: 0.3, num_boost_round: 20, seed: 7}"
 # The model's own store policy: allow a small metric margin (per-model policy in the store).
 mkdir -p "$STORE/policies"
@@ -23,19 +24,25 @@ approvals: {required: 1, not_creator: true}
 YAML
 
 export MLO_ACTOR=carol   # the data scientist
-expect_rc 0 "train v1 on month A" mlo train --config recipe.yaml --data month-a.csv --eval eval-b.csv
+expect_rc 0 "train v1 on month A" mlo train --config recipe.yaml --data month-a.csv --eval eval-a.csv
 MLO_ACTOR=alice expect_rc 0 "alice approves v1" mlo approve lc:1 --comment "baseline"
 expect_rc 0 "promote v1 to champion" mlo promote lc:1 --to champion --reason "first model"
 
 expect_rc 8 "drift on month B is found" mlo drift lc@champion --current month-b.csv --report drift.json
 assert_eq "$(json_get 'd["verdict"]["drift"]' <drift.json)" "True" "the report says drift"
 
-expect_rc 0 "v2 candidate on month B, same eval data" mlo train --config recipe.yaml --data month-b.csv --eval eval-b.csv
+expect_rc 0 "retrain --if-drift: v2 candidate on month B" mlo retrain lc@champion --data month-b.csv --eval eval-b.csv --if-drift drift.json
+assert_contains "$OUT" "lc:2" "retrain registered v2"
 expect_rc 0 "show v2" mlo --json show lc:2
-e1=$(mlo --json show lc:1 | json_get 'd["manifest"]["training"]["eval"]["data"]["digest"]')
-e2=$(printf '%s' "$OUT" | json_get 'd["manifest"]["training"]["eval"]["data"]["digest"]')
-assert_eq "$e2" "$e1" "both evaluated on the same eval digest"
-assert_eq "$(printf '%s' "$OUT" | json_get 'd["status"]')" "candidate" "v2 is a candidate"
+V2=$OUT
+assert_eq "$(printf '%s' "$V2" | json_get 'd["manifest"]["training"]["parent"]')" "1" "v2's parent is v1"
+assert_eq "$(printf '%s' "$V2" | json_get 'd["status"]')" "candidate" "v2 is a candidate"
+e2=$(printf '%s' "$V2" | json_get 'd["manifest"]["training"]["eval"]["data"]["digest"]')
+cmp=$(printf '%s' "$V2" | json_get 'd["manifest"]["artifacts"]["comparison"]["digest"]'); hex=${cmp#sha256:}
+C=$(cat "$STORE/objects/sha256/${hex:0:2}/${hex:2}")
+assert_eq "$(printf '%s' "$C" | json_get 'd["champion"]["version"], d["eval_data"]["digest"] == "'"$e2"'"')" "1 True" \
+  "both models' metrics on the same eval digest (the champion scored on v2's eval rows)"
+assert_eq "$(printf '%s' "$C" | json_get 'sorted(d["champion"]["metrics"]) == sorted(d["candidate"]["metrics"])')" "True" "same metrics for both"
 
 expect_error 9 "promote v2 without approval is refused" mlo promote lc:2 --to champion
 assert_contains "$ERR" "approvals (0 of 1" "the approvals gate is named"

@@ -8,6 +8,7 @@
 #include "mlo/model/xgboost_model.hpp"
 #include "mlo/registry/lifecycle.hpp"
 #include "mlo/registry/manifest_json.hpp"
+#include "notify_cli.hpp"
 #include "output.hpp"
 
 namespace mlo::cli {
@@ -74,6 +75,18 @@ void setup_promote(CLI::App& app, Context& ctx) {
         return make_error(
             ErrorCode::kRefused,
             what + ": refused by gates: " + describe_failed(result->gates) + " (nothing changed)");
+      if (!result->unchanged)
+        notify_event(ctx,
+                     {notify::kPromoted,
+                      result->name,
+                      result->version,
+                      "mlo: " + result->name + "@" + result->alias + " -> " + result->name + ":" +
+                          std::to_string(result->version) + (result->forced ? " (forced)" : ""),
+                      {{"alias", result->alias},
+                       {"previous_version", result->previous_version},
+                       {"forced", result->forced},
+                       {"reason", f->reason}},
+                      /*store=*/{}});
       return 0;
     };
   });

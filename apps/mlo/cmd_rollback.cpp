@@ -6,6 +6,7 @@
 #include "lifecycle_output.hpp"
 #include "mlo/registry/lifecycle.hpp"
 #include "mlo/registry/manifest_json.hpp"
+#include "notify_cli.hpp"
 #include "output.hpp"
 
 namespace mlo::cli {
@@ -33,6 +34,15 @@ void setup_rollback(CLI::App& app, Context& ctx) {
         std::cout << r->name << "@" << r->alias << " -> " << r->name << ":" << r->to_version
                   << " (was " << r->from_version << "; event " << r->event.number << ")\n";
       }
+      notify_event(
+          ctx,
+          {notify::kRolledBack,
+           r->name,
+           r->to_version,
+           "mlo: rolled back " + r->name + "@" + r->alias + " to " + r->name + ":" +
+               std::to_string(r->to_version) + " (was " + std::to_string(r->from_version) + ")",
+           {{"alias", r->alias}, {"from_version", r->from_version}, {"reason", f->reason}},
+           /*store=*/{}});
       return 0;
     };
   });

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # run-nightly.sh [DATE]: the nightly job for cron. Checks yesterday's batch for drift first,
-# then scores it; on drift it does not score but retrains a candidate from the new data.
+# then scores it. On drift it does not score with the old model: it retrains a candidate from
+# the new data and asks the promotion policy to make it the champion; the policy decides.
 # Prints NOTHING on success (cron mails any output); on a finding or failure it prints what
 # happened and what to do, and exits with mlo's code:
-#   0  no drift, scores written                          (silent)
-#   8  drift found: report written, candidate retrained  (mail: review, then promote)
-#   9  drift found, but the retrained candidate was refused (not better than the champion)
+#   0  no drift, scores written                                           (silent)
+#   0  drift, candidate retrained and promoted by the policy, batch scored (mail: FYI)
+#   8  drift found, no new training data: report written, batch not scored (mail)
+#   9  drift found, candidate retrained, promotion refused by the policy's gates, typically
+#      awaiting a person's approval (mail: the approve/promote commands to run)
 #   *  anything else is an error (mlo's exit code, its message in the log)
 # Settings come from the environment (see crontab): MLO_STORE, MODEL, ALIAS, BATCH_DIR,
 # NEW_DATA_DIR, OUT_DIR; MLO (default: mlo on PATH).
@@ -47,18 +50,26 @@ case $rc in
       exit 8
     fi
     "$MLO" -q --json retrain "$REF" --data "$NEW_DATA" --if-drift "$OUT/drift.json" \
-      > "$OUT/retrain.json" 2>>"$LOG"
+      > "$OUT/retrain.json" 2>>"$LOG" || failed "retrain $REF" $?
+    candidate=$(sed -n 's/^  "ref": "\(.*\)",*$/\1/p' "$OUT/retrain.json")
+    [ -n "$candidate" ] || failed "retrain $REF (no candidate in $OUT/retrain.json)" 1
+    say "  retrained candidate $candidate from $NEW_DATA ($OUT/retrain.json)."
+    "$MLO" -q promote "$candidate" --to "$ALIAS" --reason "nightly $DATE: drift, retrained" \
+      >>"$LOG" 2>&1
     rc=$?
     case $rc in
       0)
-        say "  retrained a candidate from $NEW_DATA ($OUT/retrain.json)."
-        say "  review it (mlo show / mlo diff), then: mlo approve <version> && mlo promote <version> --to $ALIAS"
-        exit 8 ;;
+        say "  the policy promoted $candidate to $ALIAS; scoring the batch with it."
+        "$MLO" -q score-batch "$REF" --input "$BATCH" --output "$OUT/scores.csv.gz" 2>>"$LOG" ||
+          failed "score-batch $REF" $?
+        exit 0 ;;
       9)
-        say "  the retrained candidate was refused: it is not better than $REF; $ALIAS unchanged."
-        sed 's/^/  /' "$LOG"
+        say "  promotion refused by the policy's gates ($ALIAS unchanged):"
+        sed -n 's/^mlo: error: /    /p' "$LOG"
+        say "  review it (mlo show $candidate, mlo diff $REF $candidate), then:"
+        say "    mlo approve $candidate && mlo promote $candidate --to $ALIAS"
         exit 9 ;;
-      *) failed "retrain $REF" $rc ;;
+      *) failed "promote $candidate" $rc ;;
     esac
     ;;
   *) failed "drift $REF" $rc ;;

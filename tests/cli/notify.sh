@@ -64,16 +64,25 @@ expect_rc 8 "drift, from .mlo.yaml" mlo drift flights --current shifted.csv
 assert_eq "$(events)" "3"
 rm .mlo.yaml
 
+# Alias moves: promote (forced past the gates here) and rollback.
+expect_rc 0 "promote --notify" mlo promote tiny:1 --to champion --force --reason first --notify "$URL"
+assert_eq "$(last 'd["body"]["event"]["kind"] + " " + d["body"]["event"]["details"]["alias"]')" "promoted champion"
+assert_eq "$(last 'd["body"]["text"]')" "mlo: tiny@champion -> tiny:1 (forced)"
+expect_rc 0 "promote v2" mlo promote tiny:2 --to champion --force --reason second --notify "$URL"
+expect_rc 0 "rollback --notify" mlo rollback tiny --alias champion --notify "$URL"
+assert_eq "$(last 'd["body"]["event"]["kind"] + " " + str(d["body"]["event"]["version"])')" "rolled_back 1"
+assert_eq "$(events)" "6"
+
 # A receiver failing with 500: bounded retries (1 + 2), a warning, the exit code unchanged.
 echo 500 > status
 expect_rc 0 "register while the webhook fails" mlo register tiny --model m.json --label b=c --notify "$URL"
-assert_eq "$(events)" "6" "three attempts"
+assert_eq "$(events)" "9" "three attempts"
 assert_contains "$ERR" "mlo: warning: notify: registered event not delivered"
 assert_contains "$ERR" "HTTP 500"
 expect_rc 0 "the version was registered all the same" mlo show tiny:3
 echo 400 > status
 expect_rc 0 "a 4xx is not retried" mlo register tiny --model m.json --label c=d --notify "$URL"
-assert_eq "$(events)" "7"
+assert_eq "$(events)" "10"
 rm status
 
 # The server down: exit codes kept, a warning, bounded time.

@@ -195,7 +195,8 @@ void setup_retrain(CLI::App& app, Context& ctx) {
   app.add_option("--if-drift", o->if_drift,
                  "Drift report JSON (mlo drift --report); retrain only if it found drift");
   app.add_option("--name", o->lib.name, "Register under this model name (default: REF's)");
-  app.add_option("--threads", o->lib.threads, "Threads for reading and training (default: all)");
+  add_threads_option(app, o->lib.threads,
+                     "Threads for reading and training, 1..4 x cores (default: all cores)");
   app.add_option("--search", o->search,
                  "Tune from the recipe's search: ranges by k-fold CV: grid or random");
   app.add_option("--trials", o->lib.search.trials,

@@ -83,6 +83,10 @@ class Store {
 
   // Human-readable location for messages ("/srv/mlo", "memory://t1").
   virtual std::string url() const = 0;
+  // Deprecated, kept for registry/store_files.cpp (the stale-temp and symlink scan of a local
+  // store) until that scan moves into the local backend: a local path for `key`, empty for other
+  // backends. Nothing else may use it.
+  virtual std::string local_path(const std::string& /*key*/) const { return {}; }
 };
 
 // Chooses a backend by URL scheme (store/open_store.cpp): "/path", "relative/path",

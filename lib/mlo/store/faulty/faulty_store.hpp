@@ -48,6 +48,7 @@ class FaultyStore : public Store {
   Status put_if(const std::string& key, std::string_view bytes,
                 const std::string& expected_etag) override;
   std::string url() const override { return inner_.url(); }
+  std::string local_path(const std::string& key) const override { return inner_.local_path(key); }
 
   FaultyCounters counters() const;
   // Re-arms the store; counters restart at zero so fail_at/truncate_at count from now on.

@@ -38,6 +38,7 @@ class LocalStore : public Store {
   Status put_if(const std::string& key, std::string_view bytes,
                 const std::string& expected_etag) override;
   std::string url() const override { return root_; }
+  std::string local_path(const std::string& key) const override { return root_ + "/" + key; }
 
   // Hashes the file in one read pass, and only if the blob is new copies it in the kernel
   // (copy_file_range) instead of a read/hash/write loop. kIntegrity if the file changed (size or
@@ -51,7 +52,6 @@ class LocalStore : public Store {
   Status ensure_dir(const std::string& dir);
   Error write_error(int err) const;
   Result<bool> exists(const std::string& path) const;
-  std::string local_path(const std::string& key) const { return root_ + "/" + key; }
   // Opens `key` for reading without following any symlink below the root; fills `st`.
   Result<int> open_key(const std::string& key, struct stat* st) const;
 

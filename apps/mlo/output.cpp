@@ -23,12 +23,10 @@ void print_json(const nlohmann::json& doc) {
   if (doc.is_object() && !g_json_kind.empty() && !doc.contains("schema")) {
     nlohmann::json tagged = doc;
     tagged["schema"] = "mlo/v1/" + g_json_kind;
-    std::cout << tagged.dump(2, ' ', false, kReplace) << '
-';
+    std::cout << tagged.dump(2, ' ', false, kReplace) << '\n';
     return;
   }
-  std::cout << doc.dump(2, ' ', false, kReplace) << '
-';
+  std::cout << doc.dump(2, ' ', false, kReplace) << '\n';
 }
 
 void print_table(const std::vector<std::string>& header,

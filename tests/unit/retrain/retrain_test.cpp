@@ -161,7 +161,7 @@ TEST_CASE("a dry run writes nothing") {
   CHECK(keys(*store) == before);
 }
 
-TEST_CASE("--if-drift: refit only when the report found drift") {
+TEST_CASE("the drift gate refits only when the report found drift") {
   test::TempDir dir;
   auto store = fresh_store();
   train_v1(*store, test::write_binary_csv(dir / "a.csv", 300, 1));

@@ -68,9 +68,9 @@ if grep -Eq '(src|href)="(http|//)' r.html; then fail "html references external 
 expect_error 2 "unknown report format" mlo drift flights --current same.csv --report r.txt
 
 # Run records: every run writes one.
-runs=$(find "$STORE/runs" -name '*.yaml' | wc -l)
+runs=$(store_keys runs/ | grep -c '\.yaml$')
 [ "$runs" -ge 5 ] || fail "expected run records, found $runs"
-assert_contains "$(cat "$(find "$STORE/runs" -name '*.yaml' | head -n 1)")" "kind: drift"
+assert_contains "$(store_get "$(store_keys runs/ | head -n 1)")" "kind: drift"
 pass "run records written"
 
 # Concept drift: labels on the same distribution pass; a label flip on one origin is found on
@@ -122,8 +122,12 @@ PY
 done
 
 # A version made by `mlo register --reference` (baseline built from the reference CSV).
-blob() { local d; d=$("$SYSTEM_PYTHON" -c "import yaml,sys; print(yaml.safe_load(open('$STORE/models/flights/versions/1.yaml'))['artifacts']['$1']['digest'].split(':')[1])"); echo "$STORE/objects/sha256/${d:0:2}/${d:2}"; }
-cp "$(blob model)" model.ubj; cp "$(blob preprocess)" preprocess.yaml
+blob() {  # blob ARTIFACT: the bytes of flights:1's artifact
+  local d; d=$(store_get models/flights/versions/1.yaml |
+    "$SYSTEM_PYTHON" -c "import yaml,sys; print(yaml.safe_load(sys.stdin)['artifacts']['$1']['digest'].split(':')[1])")
+  store_get "objects/sha256/${d:0:2}/${d:2}"
+}
+blob model >model.ubj; blob preprocess >preprocess.yaml
 expect_rc 0 "register --reference builds a baseline" mlo register flights-reg --model model.ubj --preprocess preprocess.yaml --reference train.csv --metric auc=0.65
 expect_rc 0 "registered version: same distribution" mlo drift flights-reg --current same.csv
 expect_rc 8 "registered version: mean shift" mlo drift flights-reg --current shift.csv

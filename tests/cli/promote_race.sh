@@ -6,7 +6,7 @@
 source "$(dirname "$0")/common.sh"
 
 KILLS=${MLO_PROMOTE_KILLS:-30}
-N=16
+N=${MLO_PROMOTE_N:-16}  # 8 against S3 (tests/CMakeLists.txt)
 mlo init >/dev/null
 make_tiny_model m.json 3
 for i in $(seq 1 $N); do

@@ -1,7 +1,7 @@
 // FaultyStore: wraps another Store and injects failures, for crash and recovery tests
 // (DESIGN.md section 2: "a crash at any point leaves only unreferenced blobs").
 //
-//  - fail_at = k: the k-th mutating operation (put_blob, put_new, put_if, remove; counted from
+//  - fail_at = k: the k-th mutating operation (put_blob, put_new, put_if, remove, remove_stray; counted from
 //    1) does nothing and fails with kRuntime "injected fault". Like a crash just before it.
 //  - truncate_at = k: the k-th write (put_blob, put_new, put_if) stores only the first half of
 //    its bytes in the wrapped store, then fails with kRuntime "injected torn write". A real
@@ -43,12 +43,14 @@ class FaultyStore : public Store {
   Result<std::vector<std::string>> list(const std::string& prefix) override;
   Result<std::vector<std::string>> list_children(const std::string& prefix) override;
   Status remove(const std::string& key) override;
+  Status remove_if_unchanged(const std::string& key, const ObjectInfo& seen) override;
   Result<BlobInfo> put_blob(const ReadFn& read) override;
   Status put_new(const std::string& key, std::string_view bytes) override;
   Status put_if(const std::string& key, std::string_view bytes,
                 const std::string& expected_etag) override;
   std::string url() const override { return inner_.url(); }
-  std::string local_path(const std::string& key) const override { return inner_.local_path(key); }
+  Result<std::vector<StrayEntry>> list_strays() override { return inner_.list_strays(); }
+  Status remove_stray(const StrayEntry& entry) override;  // a mutation (may be failed)
 
   FaultyCounters counters() const;
   // Re-arms the store; counters restart at zero so fail_at/truncate_at count from now on.

@@ -100,16 +100,17 @@ verify_clean "promotes through faults"
 
 # Faults that never stop: exit 1 with one error line, nothing half-done that verify objects to.
 before=$(mlo --json list flights | json_get 'len(d["versions"])')
-for spec in "truncate down 500" "reset up 20000" "drop down 1" "stall down 400"; do
+for spec in "truncate down 500" "reset up 300" "drop down 1" "stall down 400"; do
   read -r mode dir at <<<"$spec"
   start_proxy --fault "$mode" --dir "$dir" --at "$at" --count 100000
+  head -c 300000 /dev/urandom >big.bin  # not in the store yet: it must be uploaded
   t0=$(date +%s)
   MLO_S3_MAX_ATTEMPTS=2 via expect_error 1 "register with endless $mode ($dir) fails cleanly" \
     mlo register flights --model m.json --artifact blob=big.bin
   [ $(($(date +%s) - t0)) -le 40 ] || fail "endless $mode: took $(($(date +%s) - t0)) s to give up"
   case "$ERR" in *"$AWS_SECRET_ACCESS_KEY"*) fail "the secret key is in the error" ;; esac
   MLO_S3_MAX_ATTEMPTS=2 via expect_error 1 "promote with endless $mode ($dir) fails cleanly" \
-    mlo promote flights:1 --to champion --policy open.yaml
+    mlo promote flights:2 --to "endless-$mode" --policy open.yaml
   stop_proxy
   verify_clean "endless $mode"
 done

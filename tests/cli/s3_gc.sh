@@ -26,7 +26,7 @@ s3curl PUT "$(store_object objects/sha256/ab/incomplete)?partNumber=1&uploadId=$
 sleep 1  # the server's clock must pass the second the orphan was written in
 
 expect_rc 0 "gc with the default grace keeps everything young" mlo gc --json
-assert_eq "$(printf '%s' "$OUT" | json_get 'len(d["removed"]), d["counts"]["young"]')" "(0, 2)"
+assert_eq "$(printf '%s' "$OUT" | json_get 'len(d["removed"]), d["counts"]["young"]')" "0 2"
 expect_rc 0 "verify notes nothing (the upload is young)" mlo verify --json
 assert_eq "$(printf '%s' "$OUT" | json_get 'd["ok"]')" "True"
 
@@ -44,7 +44,7 @@ uploads=$(s3curl GET "mlo-gc?prefix=${p//\//%2F}%2F&uploads=")
 case "$uploads" in *"$upload"*) fail "the incomplete upload was not aborted: $uploads" ;; esac
 pass "the incomplete multipart upload was aborted"; TESTS_RUN=$((TESTS_RUN + 1))
 expect_rc 0 "verify after gc" mlo verify --json
-assert_eq "$(printf '%s' "$OUT" | json_get 'd["ok"], d["counts"]["blobs"]')" "(True, 1)"
+assert_eq "$(printf '%s' "$OUT" | json_get 'd["ok"], d["counts"]["blobs"]')" "True 1"
 expect_rc 0 "the version still reads" mlo show flights:1
 
 # A blob gc would take is kept once a register reuses it: put_blob refreshes an old blob

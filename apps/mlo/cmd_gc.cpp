@@ -64,7 +64,8 @@ void setup_gc(CLI::App& app, Context& ctx) {
     ctx.run = [&ctx, grace, dry_run]() -> Result<int> {
       GcOptions options;
       auto seconds = parse_duration_seconds(*grace);
-      if (!seconds.ok()) return make_error(ErrorCode::kUsage, "gc: --grace: " + seconds.error().message);
+      if (!seconds.ok())
+        return make_error(ErrorCode::kUsage, "gc: --grace: " + seconds.error().message);
       options.grace_seconds = *seconds;
       options.dry_run = *dry_run;
       MLO_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.open_store());

@@ -13,11 +13,20 @@ Result<int64_t> parse_duration_seconds(std::string_view text) {
   if (text.size() < 2) return bad("expected a number and a unit");
   int64_t unit = 0;
   switch (text.back()) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': unit = 86400; break;
-    default: return bad("unknown unit");
+    case 's':
+      unit = 1;
+      break;
+    case 'm':
+      unit = 60;
+      break;
+    case 'h':
+      unit = 3600;
+      break;
+    case 'd':
+      unit = 86400;
+      break;
+    default:
+      return bad("unknown unit");
   }
   constexpr int64_t kMax = int64_t{100} * 366 * 86400;
   int64_t n = 0;

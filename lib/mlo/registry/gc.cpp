@@ -20,9 +20,9 @@ Result<std::set<std::string>> referenced_digests(Store& store, uint64_t& manifes
         !parse_numbered_key(key, versions_prefix(parts->name)))
       continue;
     auto refuse = [&](const std::string& why) {
-      return make_error(ErrorCode::kIntegrity,
-                        "gc: " + key + ": cannot tell which blobs it refers to (" + why +
-                            "); nothing was removed");
+      return make_error(ErrorCode::kIntegrity, "gc: " + key +
+                                                   ": cannot tell which blobs it refers to (" +
+                                                   why + "); nothing was removed");
     };
     auto bytes = store.get(key);
     if (!bytes.ok()) {

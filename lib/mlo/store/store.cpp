@@ -166,8 +166,8 @@ Result<std::vector<StrayEntry>> Store::list_strays() {
 }
 
 Status Store::remove_stray(const StrayEntry& entry) {
-  return make_error(ErrorCode::kUsage, "store " + url() + ": " + entry.name +
-                                           ": not a temporary entry of this store");
+  return make_error(ErrorCode::kUsage,
+                    "store " + url() + ": " + entry.name + ": not a temporary entry of this store");
 }
 
 Result<std::vector<std::string>> Store::list_children(const std::string& prefix) {

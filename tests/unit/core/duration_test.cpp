@@ -14,7 +14,8 @@ TEST_CASE("parse_duration_seconds reads whole numbers with a unit", "[duration]"
 }
 
 TEST_CASE("parse_duration_seconds refuses everything else", "[duration]") {
-  for (const char* bad : {"", "h", "24", "-1h", "1.5h", "24H", "1w", " 1h", "1h ", "99999999999d"}) {
+  for (const char* bad :
+       {"", "h", "24", "-1h", "1.5h", "24H", "1w", " 1h", "1h ", "99999999999d"}) {
     INFO(bad);
     auto r = parse_duration_seconds(bad);
     REQUIRE_FALSE(r.ok());

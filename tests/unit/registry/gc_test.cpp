@@ -114,7 +114,9 @@ TEST_CASE("gc keeps an old blob that a writer reuses while it runs", "[gc]") {
   auto store = fresh_store();
   const std::string key = orphan(*store, "same bytes", 5 * kDay);
   GcOptions options;
-  options.after_blob_listing = [&] { REQUIRE(register_version(*store, request("m", "same bytes")).ok()); };
+  options.after_blob_listing = [&] {
+    REQUIRE(register_version(*store, request("m", "same bytes")).ok());
+  };
   auto report = collect_garbage(*store, options);
   REQUIRE(report.ok());
   CHECK(report->removed.empty());

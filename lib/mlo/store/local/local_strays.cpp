@@ -67,8 +67,8 @@ Status LocalStore::remove_if_unchanged(const std::string& key, const ObjectInfo&
   // bytes: either copy will do).
   if (::link(aside.c_str(), target.c_str()) != 0 && errno != EEXIST &&
       ::rename(aside.c_str(), target.c_str()) != 0)
-    return make_error(ErrorCode::kRuntime, "store " + root_ + ": restore " + key + ": " +
-                                               std::strerror(errno));
+    return make_error(ErrorCode::kRuntime,
+                      "store " + root_ + ": restore " + key + ": " + std::strerror(errno));
   ::unlink(aside.c_str());
   MLO_TRY(fsync_dir(dir));
   return make_error(ErrorCode::kConflict, "store " + root_ + ": " + key + " changed meanwhile");

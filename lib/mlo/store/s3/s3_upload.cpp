@@ -5,11 +5,11 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
-#include <ctime>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <thread>
 
 #include "mlo/core/digest.hpp"
@@ -193,7 +193,8 @@ Status S3Store::remove_stray(const StrayEntry& entry) {
   abort.query = {{"uploadId", entry.handle.substr(nl + 1)}};
   MLO_ASSIGN_OR_RETURN(s3::HttpResponse r, send(abort));
   if (r.status == 404)
-    return make_error(ErrorCode::kNotFound, "store " + url() + ": " + entry.name + ": already gone");
+    return make_error(ErrorCode::kNotFound,
+                      "store " + url() + ": " + entry.name + ": already gone");
   if (r.status != 204 && r.status != 200) return failure(abort, r);
   return {};
 }

@@ -145,7 +145,10 @@ expect_rc 0 "registered version: same distribution" mlo drift flights-reg --curr
 expect_rc 8 "registered version: mean shift" mlo drift flights-reg --current shift.csv
 expect_error 3 "register --reference without a feature column" mlo register flights-bad --model model.ubj --preprocess preprocess.yaml --reference nodist.csv
 
-# 1M rows from the training distribution do not alarm.
-gen_data --rows 1000000 --seed 9 --out big.csv
-expect_rc 0 "1M rows, same distribution: no alarm" mlo drift flights --current big.csv --no-record
+# 1M rows from the training distribution do not alarm (local compute only: not repeated when
+# the store is in S3, MLO_TEST_STORE_URL).
+if ! store_is_s3; then
+  gen_data --rows 1000000 --seed 9 --out big.csv
+  expect_rc 0 "1M rows, same distribution: no alarm" mlo drift flights --current big.csv --no-record
+fi
 finish

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Data files straight from the bucket (tests/s3/server.sh run): score-batch --input and drift
-# --current read s3://bucket/key streamed through the store's S3 client (compressed too), with
+# --current/--reference read s3://bucket/key streamed through the store's S3 client (compressed too), with
 # the same results as the local file; a missing object is exit 4; a download cut mid-way is
 # resumed; an s3:// output is refused (exit 2, planned) and nothing is written.
 source "$(dirname "$0")/common.sh"
@@ -33,6 +33,9 @@ expect_rc 0 "score-batch --shard from s3://" mlo score-batch flights --input "s3
 expect_rc 8 "drift --current s3://" mlo --json drift flights --current "s3://$BUCKET/$DATA/batches/shift.csv.gz"
 want_verdict=$(mlo --json drift flights --current shift.csv | json_get 'd["verdict"]["drift"], d["verdict"]["drifted_features"]')
 assert_eq "$(printf '%s' "$OUT" | json_get 'd["verdict"]["drift"], d["verdict"]["drifted_features"]')" "$want_verdict" "same verdict as the local file"
+
+expect_rc 0 "drift --reference s3:// (the batch against itself: no drift)" \
+  mlo drift flights --current shift.csv --reference "s3://$BUCKET/$DATA/batches/shift.csv.gz" --no-record
 
 expect_error 4 "a missing object" mlo score-batch flights --input "s3://$BUCKET/$DATA/batches/nope.csv" --output x.csv
 assert_no_file x.csv

@@ -15,6 +15,7 @@ STORE="$TEST_TMP/store"
 # the store_* helpers below, which work on both.
 if [ -n "${MLO_TEST_STORE_URL:-}" ]; then
   STORE="${MLO_TEST_STORE_URL%/}/$(basename "$0" .sh)-$$-$RANDOM"
+  echo "store: $STORE" >&2
 fi
 export MLO_STORE="$STORE"
 export MLO_ACTOR=tester

@@ -1,6 +1,8 @@
 // mlo push REF --to URL, mlo pull REF --from URL, mlo copy SRC DST [NAME...]: move model
 // histories between stores (lib/mlo/transfer/copy.hpp). The configured store (--store,
 // MLO_STORE, .mlo.yaml) is the source of a push and the destination of a pull.
+#include <fmt/format.h>
+
 #include "command.hpp"
 #include "mlo/transfer/copy.hpp"
 #include "output.hpp"
@@ -17,6 +19,16 @@ struct TransferFlags {
 
 Error wrap(const std::string& what, const Error& e) {
   return make_error(e.code, what + ": " + e.message);
+}
+
+CopyOptions copy_options(const Context& ctx, bool dry_run) {
+  CopyOptions options;
+  options.dry_run = dry_run;
+  if (ctx.global.verbose)
+    options.on_blob = [](const std::string& digest, uint64_t size) {
+      info(fmt::format("copying blob {} ({} bytes)", digest, size));
+    };
+  return options;
 }
 
 // push: configured -> other; pull: other -> configured.
@@ -36,9 +48,7 @@ void setup_direction(CLI::App& app, Context& ctx, bool push) {
       if (!there.ok()) return wrap(what, there.error());
       Store& src = push ? *here : **there;
       Store& dst = push ? **there : *here;
-      CopyOptions options;
-      options.dry_run = f->dry_run;
-      auto result = transfer_ref(src, dst, f->ref, options);
+      auto result = transfer_ref(src, dst, f->ref, copy_options(ctx, f->dry_run));
       if (!result.ok()) return wrap(what, result.error());
       print_copy_results(ctx, src.url(), dst.url(), f->dry_run, {*result});
       return 0;
@@ -69,9 +79,7 @@ void setup_copy(CLI::App& app, Context& ctx) {
       if (!src.ok()) return wrap(what, src.error());
       auto dst = mlo::open_store(f->dst);
       if (!dst.ok()) return wrap(what, dst.error());
-      CopyOptions options;
-      options.dry_run = f->dry_run;
-      auto result = copy_models(**src, **dst, f->names, options);
+      auto result = copy_models(**src, **dst, f->names, copy_options(ctx, f->dry_run));
       if (!result.ok()) return wrap(what, result.error());
       print_copy_results(ctx, (*src)->url(), (*dst)->url(), f->dry_run, result->models);
       return 0;

@@ -49,7 +49,10 @@ class Writer {
   }
 
   Status open() {
+    // No zero padding after the zstd frame (the default pads the compressed output to a
+    // 10 KiB block, which zstd decoders reject as trailing garbage).
     if (archive_write_add_filter_zstd(ar_) != ARCHIVE_OK ||
+        archive_write_set_bytes_in_last_block(ar_, 1) != ARCHIVE_OK ||
         archive_write_set_format_pax_restricted(ar_) != ARCHIVE_OK ||
         archive_write_open(ar_, this, nullptr, &Writer::write_cb, nullptr) != ARCHIVE_OK)
       return failure("cannot start the archive");

@@ -237,6 +237,9 @@ class Importer {
       return reader_.bad(key, "entry of " + std::to_string(size) + " bytes is over the " +
                                   std::to_string(options_.limits.max_total_bytes) +
                                   "-byte limit");
+    if (key.rfind(kObjectsPrefix, 0) != 0 && size > options_.limits.max_doc_bytes)
+      return reader_.bad(key, "document larger than " +
+                                  std::to_string(options_.limits.max_doc_bytes) + " bytes (limit)");
     if (!index_) {
       if (key != kBundleIndexPath) return reader_.bad(key, "the first entry must be mlo-bundle.yaml");
       MLO_ASSIGN_OR_RETURN(std::string text, read_doc(key, size));
@@ -263,9 +266,6 @@ class Importer {
   }
 
   Result<std::string> read_doc(const std::string& key, uint64_t size) {
-    if (size > options_.limits.max_doc_bytes)
-      return reader_.bad(key, "document larger than " +
-                                  std::to_string(options_.limits.max_doc_bytes) + " bytes (limit)");
     std::string bytes(size, '\0');
     size_t got = 0;
     while (got < size) {

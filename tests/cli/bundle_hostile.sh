@@ -136,6 +136,7 @@ while IFS='|' read -r case code text raw; do
     continue
   fi
   expect_error "$code" "$case refused" mlo --store "$DEST" import "$file"
+  printf "    %s\n" "$ERR"
   assert_contains "$ERR" "$file" "$case: message names the archive"
   [ -z "$text" ] || assert_contains "$ERR" "$text" "$case"
   assert_eq "$(tree_listing "$DEST")" "$before" "$case: the store changed"

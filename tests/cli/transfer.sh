@@ -93,7 +93,7 @@ while [ "$completed" = 0 ]; do
   [ "$n" -le 300 ] || fail "copy never completed within 300 crash points"
   CRASH="$TEST_TMP/crash-$n"
   new_store "$CRASH"
-  MLO_TEST_CRASH_AT=$n "$MLO" push churn --to "$CRASH" >/dev/null 2>"$TEST_TMP/crash.err"
+  (MLO_TEST_CRASH_AT=$n exec "$MLO" push churn --to "$CRASH" >/dev/null 2>"$TEST_TMP/crash.err") 2>/dev/null
   rc=$?
   case "$rc" in
     137) killed=$((killed + 1)) ;;

@@ -11,3 +11,10 @@ s3_bucket() {
   local code; code=$(s3curl PUT "$1")
   case $code in 200|409) ;; *) fail "create bucket $1: HTTP $code" ;; esac
 }
+# s3_listing BUCKET PREFIX: the ListObjectsV2 XML of PREFIX (keys, sizes, ETags, times), for
+# "nothing changed" checks (up to 1000 keys).
+s3_listing() {
+  curl -sS --aws-sigv4 "aws:amz:us-east-1:s3" \
+    --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" \
+    "$MLO_S3_ENDPOINT/$1?list-type=2&prefix=${2//\//%2F}"
+}

@@ -140,6 +140,7 @@ std::optional<int> reject_unknown_command(int argc, char** argv) {
   if (word.empty()) return std::nullopt;
   const auto names = command_names();
   if (std::find(names.begin(), names.end(), word) != names.end()) return std::nullopt;
+  if (word == kTrainWorkerCommand) return std::nullopt;  // hidden: not offered as a suggestion
   std::cerr << "mlo: error: unknown command " << quote_value(word) << "\n";
   const std::string guess = closest_name(word, names);
   if (!guess.empty())

@@ -66,6 +66,18 @@ assert_contains "$(cat summary.md)" "## mlo drift: flights v1"
 assert_eq "$(grep -o '<svg class="chart"' r.html | wc -l)" "8" "one chart per feature"
 if grep -Eq '(src|href)="(http|//)' r.html; then fail "html references external assets"; fi
 expect_error 2 "unknown report format" mlo drift flights --current same.csv --report r.txt
+# Reports through a FIFO are streamed (the FIFO stays a FIFO); through a symlink the target is
+# replaced and the link kept (issue 12: no output node is ever replaced).
+mkfifo pipe.json; mkdir -p real; ln -s real/r.html link.html
+cat pipe.json >from-pipe.json &
+expect_rc 8 "reports to a FIFO and a symlink" mlo drift flights --current shift.csv \
+  --report pipe.json --report link.html
+wait
+[ -p pipe.json ] || fail "the FIFO was replaced"
+"$SYSTEM_PYTHON" -c 'import json,sys; json.load(open(sys.argv[1]))' from-pipe.json ||
+  fail "the FIFO did not receive the JSON report"
+[ -L link.html ] && grep -q '<svg class="chart"' real/r.html || fail "symlink target not replaced"
+pass "FIFO streamed, symlink kept"
 
 # Run records: every run writes one.
 runs=$(find "$STORE/runs" -name '*.yaml' | wc -l)

@@ -58,8 +58,12 @@ void setup_direction(CLI::App& app, Context& ctx, bool push) {
 
 }  // namespace
 
-void setup_push(CLI::App& app, Context& ctx) { setup_direction(app, ctx, true); }
-void setup_pull(CLI::App& app, Context& ctx) { setup_direction(app, ctx, false); }
+void setup_push(CLI::App& app, Context& ctx) {
+  setup_direction(app, ctx, true);
+}
+void setup_pull(CLI::App& app, Context& ctx) {
+  setup_direction(app, ctx, false);
+}
 
 void setup_copy(CLI::App& app, Context& ctx) {
   struct Flags {

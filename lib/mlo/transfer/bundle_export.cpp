@@ -61,7 +61,7 @@ class Writer {
 
   Status begin(const std::string& path, uint64_t size) {
     std::unique_ptr<archive_entry, void (*)(archive_entry*)> e(archive_entry_new(),
-                                                                archive_entry_free);
+                                                               archive_entry_free);
     archive_entry_set_pathname(e.get(), path.c_str());
     archive_entry_set_size(e.get(), static_cast<la_int64_t>(size));
     archive_entry_set_filetype(e.get(), AE_IFREG);

@@ -51,9 +51,8 @@ class StagingDir {
     }
     std::string templ = parent + "/mlo-import.XXXXXX";
     if (!::mkdtemp(templ.data()))
-      return make_error(ErrorCode::kRuntime,
-                        "cannot create a staging directory in " + parent + ": " +
-                            std::strerror(errno));
+      return make_error(ErrorCode::kRuntime, "cannot create a staging directory in " + parent +
+                                                 ": " + std::strerror(errno));
     path_ = templ;
     return {};
   }
@@ -117,7 +116,8 @@ class Reader {
                             " bytes (limit)");
     const uint64_t expanded = static_cast<uint64_t>(archive_filter_bytes(ar_, 0));
     const uint64_t compressed = static_cast<uint64_t>(archive_filter_bytes(ar_, -1));
-    if (expanded > limits_.ratio_floor && expanded > limits_.max_ratio * std::max<uint64_t>(compressed, 1))
+    if (expanded > limits_.ratio_floor &&
+        expanded > limits_.max_ratio * std::max<uint64_t>(compressed, 1))
       return bad(entry, "compression ratio above " + std::to_string(limits_.max_ratio) +
                             ":1 (a decompression bomb?)");
     return static_cast<size_t>(n);
@@ -235,13 +235,13 @@ class Importer {
     const uint64_t size = static_cast<uint64_t>(archive_entry_size(entry));
     if (size > options_.limits.max_total_bytes)
       return reader_.bad(key, "entry of " + std::to_string(size) + " bytes is over the " +
-                                  std::to_string(options_.limits.max_total_bytes) +
-                                  "-byte limit");
+                                  std::to_string(options_.limits.max_total_bytes) + "-byte limit");
     if (key.rfind(kObjectsPrefix, 0) != 0 && size > options_.limits.max_doc_bytes)
       return reader_.bad(key, "document larger than " +
                                   std::to_string(options_.limits.max_doc_bytes) + " bytes (limit)");
     if (!index_) {
-      if (key != kBundleIndexPath) return reader_.bad(key, "the first entry must be mlo-bundle.yaml");
+      if (key != kBundleIndexPath)
+        return reader_.bad(key, "the first entry must be mlo-bundle.yaml");
       MLO_ASSIGN_OR_RETURN(std::string text, read_doc(key, size));
       MLO_ASSIGN_OR_RETURN(Index index, parse_index(text, path_ + ": " + key));
       index_ = std::move(index);

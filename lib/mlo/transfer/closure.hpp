@@ -35,11 +35,11 @@ struct ClosureBlob {
 
 struct ModelClosure {
   std::string name;
-  std::vector<ClosureBlob> blobs;      // unique, in order of first reference
-  std::vector<ClosureDoc> manifests;   // ascending version
-  std::vector<ClosureDoc> events;      // 1..E in order
-  std::vector<ClosureDoc> aliases;     // by alias name
-  std::vector<Event> parsed_events;    // events[i] parsed (alias ancestry)
+  std::vector<ClosureBlob> blobs;     // unique, in order of first reference
+  std::vector<ClosureDoc> manifests;  // ascending version
+  std::vector<ClosureDoc> events;     // 1..E in order
+  std::vector<ClosureDoc> aliases;    // by alias name
+  std::vector<Event> parsed_events;   // events[i] parsed (alias ancestry)
 
   uint64_t blob_bytes() const;
 };

@@ -124,10 +124,10 @@ class Copier {
     auto have = dst_.head(key);
     if (have.ok()) {
       if (have->size != blob.size)
-        return make_error(ErrorCode::kIntegrity,
-                          "store " + dst_.url() + ": " + key + " has " +
-                              std::to_string(have->size) + " bytes, not " +
-                              std::to_string(blob.size) + " (corrupted; run verify)");
+        return make_error(ErrorCode::kIntegrity, "store " + dst_.url() + ": " + key + " has " +
+                                                     std::to_string(have->size) + " bytes, not " +
+                                                     std::to_string(blob.size) +
+                                                     " (corrupted; run verify)");
       ++result_.blobs.present;
       return {};
     }
@@ -137,9 +137,8 @@ class Copier {
       MLO_ASSIGN_OR_RETURN(BlobInfo info, copy_blob(src_, dst_, blob.digest));
       if (info.size != blob.size)
         return make_error(ErrorCode::kIntegrity,
-                          "store " + src_.url() + ": " + key + " has " +
-                              std::to_string(info.size) + " bytes but its manifest records " +
-                              std::to_string(blob.size));
+                          "store " + src_.url() + ": " + key + " has " + std::to_string(info.size) +
+                              " bytes but its manifest records " + std::to_string(blob.size));
     }
     ++result_.blobs.copied;
     result_.bytes_copied += blob.size;
@@ -227,9 +226,8 @@ class Copier {
 Result<BlobInfo> copy_blob(Store& src, Store& dst, const std::string& digest) {
   ChunkQueue queue;
   std::thread reader([&] {
-    queue.finish(get_blob_to(src, digest, [&](const char* data, size_t size) {
-      return queue.push(data, size);
-    }));
+    queue.finish(get_blob_to(
+        src, digest, [&](const char* data, size_t size) { return queue.push(data, size); }));
   });
   auto info = dst.put_blob([&](char* buf, size_t cap) { return queue.pop(buf, cap); });
   queue.cancel();  // unblocks the reader if put_blob stopped early

@@ -39,8 +39,8 @@ struct CopyCount {
 struct CopyResult {
   std::string name;
   CopyCount blobs, manifests, events, aliases;
-  uint64_t bytes_copied = 0;  // blob bytes transferred
-  uint64_t bytes_total = 0;   // blob bytes in the closure
+  uint64_t bytes_copied = 0;         // blob bytes transferred
+  uint64_t bytes_total = 0;          // blob bytes in the closure
   std::vector<std::string> written;  // keys written, in order (dry run: would be written)
 };
 

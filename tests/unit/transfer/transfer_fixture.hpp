@@ -38,7 +38,8 @@ inline int64_t add_version(mlo::Store& store, const std::string& name, const std
   req.manifest.task = "binary";
   req.manifest.features = {{"f0", "numeric"}};
   req.artifacts["model"] = mlo::ArtifactInput{"application/json", model, std::nullopt};
-  if (extra) req.artifacts["baseline"] = mlo::ArtifactInput{"application/yaml", *extra, std::nullopt};
+  if (extra)
+    req.artifacts["baseline"] = mlo::ArtifactInput{"application/yaml", *extra, std::nullopt};
   auto r = mlo::register_version(store, req);
   REQUIRE(r.ok());
   return r->manifest.version;

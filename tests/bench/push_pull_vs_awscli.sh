@@ -19,8 +19,9 @@ if [ -z "${MLO_S3_ENDPOINT:-}" ]; then
   require_release
   SERVER_DIR="$BENCH_TMP/s3-server"
   mkdir -p "$SERVER_DIR"
-  # A memstore big enough for one mlo copy and one aws copy of the artifact plus headroom.
-  export RGW_OSD_BYTES=$(( (SIZE_MB * 3 + 1024) * 1024 * 1024 ))
+  # radosgw frees deleted objects only after its GC delay (hours), so the memstore must hold
+  # every upload of the run: RUNS x (mlo + aws) plus headroom. It takes RAM only as written.
+  export RGW_OSD_BYTES=$(( (SIZE_MB * (2 * RUNS + 1) + 1024) * 1024 * 1024 ))
   "$MLO_SOURCE_DIR/tests/s3/server.sh" start "$SERVER_DIR" || bench_die "the S3 test server did not start"
   [ ! -f "$SERVER_DIR/skipped" ] || bench_die "S3 test server skipped: $(cat "$SERVER_DIR/skipped")"
   "$MLO_SOURCE_DIR/tests/s3/server.sh" run "$SERVER_DIR" env MLO="$MLO" BENCH_TMP="$BENCH_TMP/inner" \
@@ -64,8 +65,7 @@ best_of() {
   echo "$best"
 }
 REMOTE="s3://$BUCKET/mlo"
-# Each run starts from an empty prefix (so the whole blob is uploaded) and an empty local store;
-# the memstore server keeps everything in RAM, so old copies are deleted first.
+# Each run starts from an empty prefix (so the whole blob is uploaded) and an empty local store.
 clear_remote() {
   "${AWS[@]}" s3 rm --only-show-errors --recursive "s3://$BUCKET/mlo/" >/dev/null
   "$MLO" --store "$REMOTE" init >/dev/null || bench_die "init $REMOTE"

@@ -98,6 +98,28 @@ write("size-differs", size_lie, 3, "differs from the index")
 zeros = b"\0" * (64 << 20)
 bomb_name = "objects/sha256/" + hashlib.sha256(zeros).hexdigest()[:2] + "/" + hashlib.sha256(zeros).hexdigest()[2:]
 write("zstd-bomb", with_index(idx + f"  - path: {bomb_name}\n    size: {len(zeros)}\n    digest: sha256:{hashlib.sha256(zeros).hexdigest()}\n".encode(), [reg(bomb_name, zeros)] + genuine()[1:]), 3, "compression ratio above")
+# Cases whose index is rewritten to match, so only the history checks can catch them.
+def reindexed(name, data, extra=b""):
+    out, lines, i = [], idx.split(b"\n"), 0
+    while i < len(lines):
+        out.append(lines[i])
+        if lines[i].strip() == b"- path: " + name.encode():
+            out.append(b"    size: %d" % len(data))
+            out.append(b"    digest: sha256:" + hashlib.sha256(data).hexdigest().encode())
+            i += 3
+            continue
+        i += 1
+    return b"\n".join(out) + extra
+alias = next(n for n in names if "/aliases/" in n)
+dangling = by_name[alias].replace(b"version: 2", b"version: 9")
+write("alias-dangling", with_index(reindexed(alias, dangling), genuine(skip=(index_name,), replace={alias: dangling})), 3, "points at version 9, which does not exist")
+manifest = next(n for n in names if n.endswith("versions/1.yaml"))
+edited = by_name[manifest] + b"# edited\n"
+write("manifest-edited", with_index(reindexed(manifest, edited), genuine(skip=(index_name,), replace={manifest: edited})), 3, "modified after registration")
+spare = b"an unreferenced blob"
+spare_hex = hashlib.sha256(spare).hexdigest()
+spare_name = f"objects/sha256/{spare_hex[:2]}/{spare_hex[2:]}"
+write("unreferenced-blob", with_index(idx + f"  - path: {spare_name}\n    size: {len(spare)}\n    digest: sha256:{spare_hex}\n".encode(), genuine(skip=(index_name,)) + [reg(spare_name, spare)]), 3, f"entry '{spare_name}': not part of model churn's history")
 write("plain-tar", genuine(), 3, "not a zstd-compressed tar archive", raw=True)
 write("gnu-format", genuine(), 0, "", fmt=tarfile.GNU_FORMAT)  # a different tar dialect is fine
 open(os.path.join(out, "cases"), "w").write("\n".join(cases) + "\n")

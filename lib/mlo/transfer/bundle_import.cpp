@@ -294,7 +294,12 @@ class Importer {
   // The staged keys must be exactly the model's closure: nothing extra, nothing missing.
   Result<ModelClosure> staged_closure() {
     auto closure = model_closure(*staging_, index_->model);
-    if (!closure.ok()) return reader_.bad("", closure.error().message);
+    if (!closure.ok()) {  // the staging store's location means nothing to the user
+      std::string why = closure.error().message;
+      const std::string staged = "store " + staging_->url() + ": ";
+      if (why.rfind(staged, 0) == 0) why.erase(0, staged.size());
+      return reader_.bad("", why);
+    }
     std::set<std::string> keys;
     for (const auto& b : closure->blobs) {
       const std::string key = blob_key(b.digest);

@@ -71,6 +71,29 @@ Status read_manifest(Store& store, const std::string& name, int64_t n, ModelClos
   return {};
 }
 
+// Every `registered` event in the closure names a manifest it holds, with the digest of its
+// bytes (what reads through the version trust), so a copy never lands a history that verify
+// would fault.
+Status check_registrations(Store& store, const ModelClosure& c,
+                           const std::map<int64_t, std::string>& digests) {
+  for (size_t i = 0; i < c.parsed_events.size(); ++i) {
+    const Event& e = c.parsed_events[i];
+    if (e.type != "registered") continue;
+    auto v = field_int(e, "version");
+    auto it = v ? digests.find(*v) : digests.end();
+    if (it == digests.end())
+      return make_error(ErrorCode::kIntegrity, "store " + store.url() + ": " + c.events[i].key +
+                                                   " registers a version that does not exist");
+    auto recorded = e.fields.find("manifest");
+    if (recorded != e.fields.end() && recorded->second != it->second)
+      return make_error(ErrorCode::kIntegrity,
+                        "store " + store.url() + ": " + version_key(c.name, *v) + " hashes to " +
+                            it->second + " but " + c.events[i].key + " recorded " +
+                            recorded->second + " (manifest modified after registration)");
+  }
+  return {};
+}
+
 }  // namespace
 
 uint64_t ModelClosure::blob_bytes() const {
@@ -129,6 +152,10 @@ Result<ModelClosure> model_closure(Store& store, const std::string& name,
   std::set<std::string> seen;
   for (int64_t n : versions)
     if (wanted.count(n)) MLO_TRY(read_manifest(store, name, n, c, seen));
+  std::map<int64_t, std::string> digests;  // version -> digest of its manifest bytes
+  for (const auto& m : c.manifests)
+    digests[*parse_numbered_key(m.key, versions_prefix(name))] = digest_bytes(m.bytes);
+  MLO_TRY(check_registrations(store, c, digests));
 
   MLO_ASSIGN_OR_RETURN(std::vector<std::string> alias_keys, store.list(aliases_prefix(name)));
   for (const auto& key : alias_keys) {
@@ -142,6 +169,14 @@ Result<ModelClosure> model_closure(Store& store, const std::string& name,
       auto pos = alias_move_position(c.parsed_events, rec);
       if (!pos || *pos == kPendingMove || !wanted.count(rec.version)) continue;
     }
+    // Never carry an alias to a version the copy would not hold, or to other manifest bytes.
+    auto target = digests.find(rec.version);
+    if (target == digests.end() || (!rec.manifest.empty() && rec.manifest != target->second))
+      return make_error(ErrorCode::kIntegrity,
+                        "store " + store.url() + ": " + key + " points at version " +
+                            std::to_string(rec.version) +
+                            (target == digests.end() ? ", which does not exist"
+                                                     : ", whose manifest has other bytes"));
     c.aliases.push_back({key, std::move(bytes)});
   }
   return c;

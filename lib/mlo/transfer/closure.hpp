@@ -45,8 +45,10 @@ struct ModelClosure {
 };
 
 // kNotFound when the model (or the version) does not exist; kInvalidInput for a document that
-// does not parse; kIntegrity for a gap or broken link in the chain, or a manifest under another
-// name or number than its key.
+// does not parse; kIntegrity for a gap or broken link in the chain, a manifest under another
+// name or number than its key, a `registered` event whose manifest is missing or has other
+// bytes than it recorded, or an alias to a missing version or other manifest bytes: a closure
+// is always a history `verify` accepts, so a copy never spreads a damaged one.
 Result<ModelClosure> model_closure(Store& store, const std::string& name,
                                    std::optional<int64_t> version = std::nullopt);
 

@@ -68,6 +68,26 @@ TEST_CASE("closure refuses what it cannot carry faithfully") {
     REQUIRE(store->put_new(event_key("m", 1), *bytes + "# edited\n").ok());
     CHECK(model_closure(*store, "m").error().code == ErrorCode::kIntegrity);
   }
+  SECTION("a manifest edited after its registration") {
+    auto bytes = store->get(version_key("m", 2));
+    REQUIRE_OK(bytes);
+    REQUIRE(store->remove(version_key("m", 2)).ok());
+    REQUIRE(store->put_new(version_key("m", 2), *bytes + "# edited\n").ok());
+    auto c = model_closure(*store, "m");
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.error().code == ErrorCode::kIntegrity);
+    CHECK(c.error().message.find("modified after registration") != std::string::npos);
+  }
+  SECTION("an alias to a version that does not exist") {
+    AliasRecord rec;
+    rec.alias = "ghost";
+    rec.version = 9;
+    REQUIRE(store->put_new(alias_key("m", "ghost"), rec.to_yaml()).ok());
+    auto c = model_closure(*store, "m");
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.error().code == ErrorCode::kIntegrity);
+    CHECK(c.error().message.find("does not exist") != std::string::npos);
+  }
   SECTION("a manifest under another number") {
     auto bytes = store->get(version_key("m", 2));
     REQUIRE_OK(bytes);

@@ -44,8 +44,8 @@ std::string train_round_line(int round, int total, double seconds, const std::st
       line += fmt::format("ETA {}:{:02} · ", eta / 60, eta % 60);
     }
   }
-  line += fmt::format("round {}/{} · {:.1f} rounds/s", done, total,
-                      seconds > 0 ? done / seconds : 0.0);
+  line += fmt::format("round {}/{}", done, total);
+  if (seconds > 0) line += fmt::format(" · {:.1f} rounds/s", done / seconds);
   if (!std::isnan(value))
     line += fmt::format(" · eval-{} {:.5f}", metric.empty() ? "metric" : metric, value);
   return line;

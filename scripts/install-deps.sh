@@ -13,6 +13,7 @@ PACKAGES=(
   clang libclang-rt-14-dev libfuzzer-14-dev  # tests/fuzz (libFuzzer under ASan+UBSan)
   # S3 tests: a throwaway Ceph radosgw (tests/s3/radosgw.sh) in a private network namespace
   radosgw ceph-mon ceph-osd ceph-common curl iproute2 util-linux
+  awscli  # tests/bench/push_pull_vs_awscli.sh only: the peer mlo push/pull is measured against
 )
 [ "${MLO_WITH_BROWSER:-0}" = 1 ] && PACKAGES+=(chromium)
 

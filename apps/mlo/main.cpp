@@ -44,6 +44,11 @@ void setup_alias(CLI::App&, Context&);
 void setup_archive(CLI::App&, Context&);
 void setup_annotate(CLI::App&, Context&);
 void setup_help(CLI::App&, Context&);
+void setup_push(CLI::App&, Context&);
+void setup_pull(CLI::App&, Context&);
+void setup_copy(CLI::App&, Context&);
+void setup_export(CLI::App&, Context&);
+void setup_import(CLI::App&, Context&);
 void setup_tracker(CLI::App&, Context&);
 void setup_train_worker(CLI::App&, Context&);
 
@@ -75,6 +80,11 @@ constexpr CommandEntry kCommands[] = {
     {"archive", "Archive a version (an audit event)", setup_archive},
     {"annotate", "Set labels and a description on a version (an audit event)", setup_annotate},
     {"preprocess", "Write a preprocess spec for a model trained elsewhere", setup_preprocess},
+    {"push", "Copy a model's history to another store", setup_push},
+    {"pull", "Copy a model's history from another store", setup_pull},
+    {"copy", "Copy models between two stores", setup_copy},
+    {"export", "Write a model's history to one archive file", setup_export},
+    {"import", "Verify an exported archive and add its history to the store", setup_import},
     {"config", "Show the effective settings and where each came from", setup_config},
     {"version", "Print mlo, XGBoost and library versions", setup_version},
     {"help", "Help on a command, or a topic (exit-codes)", setup_help},

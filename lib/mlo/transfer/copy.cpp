@@ -232,9 +232,8 @@ Result<BlobInfo> copy_blob(Store& src, Store& dst, const std::string& digest) {
   // put_blob hashes what it stores and files it under that digest, so the check on arrival is
   // comparing its digest with ours: hashing on the reader side too would only cost a pass.
   std::thread reader([&] {
-    queue.finish(src.get_to(key, [&](const char* data, size_t size) {
-      return queue.push(data, size);
-    }));
+    queue.finish(
+        src.get_to(key, [&](const char* data, size_t size) { return queue.push(data, size); }));
   });
   auto info = dst.put_blob([&](char* buf, size_t cap) { return queue.pop(buf, cap); });
   queue.cancel();  // unblocks the reader if put_blob stopped early

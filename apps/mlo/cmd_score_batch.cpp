@@ -40,6 +40,7 @@ struct ScoreBatchFlags {
   size_t chunk_kib = 2048;
   std::string shadow;  // --shadow REF2
   std::string canary;  // --canary REF2:P%
+  std::string explain;  // --explain K|all
 };
 
 Error usage(const std::string& message) {
@@ -102,6 +103,15 @@ Result<ScoreOptions> make_options(const ScoreBatchFlags& f) {
   if (f.chunk_kib < 16 || f.chunk_kib > (1u << 20))
     return usage("--chunk-kib must be between 16 and 1048576");
   o.chunk_bytes = f.chunk_kib << 10;
+  if (f.explain == "all") {
+    o.explain = ExplainOptions{0, true};
+  } else if (!f.explain.empty()) {
+    size_t k = 0;
+    auto [end, ec] = std::from_chars(f.explain.data(), f.explain.data() + f.explain.size(), k);
+    if (ec != std::errc() || end != f.explain.data() + f.explain.size() || k == 0)
+      return usage("--explain '" + f.explain + "': expected a number of features (1..) or all");
+    o.explain = ExplainOptions{k, false};
+  }
   return o;
 }
 
@@ -232,7 +242,8 @@ Result<int> score(const Context& ctx, const ScoreBatchFlags& f) {
   MLO_ASSIGN_OR_RETURN(VersionRecord rec, resolve_version(*store, f.ref));
   const ModelVersion& mv = rec.manifest;
   options.default_columns = mv.passthrough;
-  MLO_ASSIGN_OR_RETURN(Predictor predictor, Predictor::load(*store, mv, engine));
+  MLO_ASSIGN_OR_RETURN(Predictor predictor,
+                       Predictor::load(*store, mv, engine, options.explain.has_value()));
   MLO_ASSIGN_OR_RETURN(std::optional<Challenger> challenger,
                        load_challenger(*store, f, mv, engine));
   if (challenger) {
@@ -253,6 +264,7 @@ Result<int> score(const Context& ctx, const ScoreBatchFlags& f) {
   run.shard = f.shard;
   run.threshold = f.threshold;
   run.on_bad_row = f.on_bad_row;
+  run.explain = f.explain;
   if (challenger) {
     run.challenger_mode = challenger->options.mode == ChallengerMode::kShadow ? "shadow" : "canary";
     run.challenger_ref = challenger->options.label;
@@ -280,7 +292,11 @@ Result<int> score(const Context& ctx, const ScoreBatchFlags& f) {
   }
   auto result = score_batch(predictor, options);
   progress.reset();
-  if (!result.ok()) return result.error();
+  if (!result.ok()) {
+    if (result.error().code == ErrorCode::kUsage && options.explain)
+      return make_error(ErrorCode::kUsage, "--explain " + f.explain + ": " + result.error().message);
+    return result.error();
+  }
   const ScoreSummary& s = *result;
   run.summary = &s;
 
@@ -340,6 +356,9 @@ void setup_score_batch(CLI::App& app, Context& ctx) {
                  "run record");
   app.add_option("--canary", f->canary,
                  "REF:P% - route P% of rows (hash of the id column) to REF: column scored_by");
+  app.add_option("--explain", f->explain,
+                 "K | all - per row, the K features with the largest |SHAP contribution| "
+                 "(column explain; all: every feature and explain_bias)");
   app.callback([&ctx, f] {
     ctx.run = [&ctx, f]() -> Result<int> {
       auto rc = score(ctx, *f);

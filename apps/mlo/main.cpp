@@ -28,6 +28,7 @@ void setup_show(CLI::App&, Context&);
 void setup_diff(CLI::App&, Context&);
 void setup_log(CLI::App&, Context&);
 void setup_verify(CLI::App&, Context&);
+void setup_gc(CLI::App&, Context&);
 void setup_train(CLI::App&, Context&);
 void setup_retrain(CLI::App&, Context&);
 void setup_score_batch(CLI::App&, Context&);
@@ -65,6 +66,7 @@ constexpr CommandEntry kCommands[] = {
     {"diff", "Show what differs between two versions", setup_diff},
     {"log", "Show a model's audit events", setup_log},
     {"verify", "Re-hash every blob and check references and audit chains", setup_verify},
+    {"gc", "Remove unreferenced blobs and stale temp files past a grace period", setup_gc},
     {"train", "Train a model from a recipe and register it", setup_train},
     {"retrain", "Refit a version's recipe on new data; compare with the champion", setup_retrain},
     {"tracker", "Run XGBoost's tracker for a multi-host training job", setup_tracker},

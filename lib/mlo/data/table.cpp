@@ -158,6 +158,7 @@ Result<Table> read_table(const std::string& path, const ReadOptions& options) {
                                        : std::max(1u, std::thread::hardware_concurrency());
   Table table;
   bool inferred = false;
+  uint64_t bytes = first->size();
   for (;;) {
     std::vector<Chunk> batch(threads);
     size_t n = 0;
@@ -183,6 +184,8 @@ Result<Table> read_table(const std::string& path, const ReadOptions& options) {
       MLO_TRY(part.status);
       append(table, part);
     }
+    for (size_t i = 0; i < n; ++i) bytes += batch[i].bytes.size();
+    if (options.on_progress) options.on_progress(bytes, table.rows);
   }
   if (!inferred)  // header only: every column is empty; unforced ones default to numeric
     for (size_t c = 0; c < plan.source.size(); ++c)

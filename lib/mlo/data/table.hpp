@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,8 @@ struct ReadOptions {
   std::vector<std::string> numeric;      // forced numeric columns
   int threads = 0;                       // parser threads; 0 = all cores
   OnBadRow on_bad_row = OnBadRow::kFail;
+  // Called after every batch of chunks: uncompressed bytes and rows read so far (progress).
+  std::function<void(uint64_t bytes, uint64_t rows)> on_progress;
 };
 
 struct TableColumn {

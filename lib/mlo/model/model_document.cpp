@@ -51,7 +51,7 @@ class Reader {
   const std::string& error() const { return error_; }
 
   // nlohmann SAX interface. A null among split conditions is a NaN XGBoost wrote as a bare
-  // `NaN` token (categorical splits; see without_nonfinite_tokens).
+  // `NaN` token (categorical splits; see json_without_nonfinite).
   bool null() {
     if (sink() != Sink::kCond) return scalar_error("null");
     doc_.trees.back().cond.push_back(NAN);
@@ -387,11 +387,9 @@ Status check_tree(const ModelDocument& doc, size_t i) {
   return {};
 }
 
-// XGBoost's JSON writer prints non-finite floats as bare NaN / Infinity / -Infinity tokens
-// (categorical splits have NaN split conditions), which JSON does not allow. Outside strings
-// they become `null` (read back as NaN) and +-1e999 (parsed as +-inf); nullopt when the text
-// has none, so the common case costs no copy.
-std::optional<std::string> without_nonfinite_tokens(std::string_view text) {
+}  // namespace
+
+std::optional<std::string> json_without_nonfinite(std::string_view text) {
   std::string out;
   bool in_string = false, escaped = false, changed = false;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -424,8 +422,6 @@ std::optional<std::string> without_nonfinite_tokens(std::string_view text) {
   if (!changed) return std::nullopt;
   return out;
 }
-
-}  // namespace
 
 bool model_is_json_text(std::string_view bytes) {
   return bytes.size() >= 2 && bytes[0] == '{' &&
@@ -466,7 +462,7 @@ Result<ModelDocument> ModelDocument::parse(std::string_view bytes) {
   Reader reader(doc);
   bool ok = false;
   std::optional<std::string> finite;
-  if (model_is_json_text(bytes) && (finite = without_nonfinite_tokens(bytes))) bytes = *finite;
+  if (model_is_json_text(bytes) && (finite = json_without_nonfinite(bytes))) bytes = *finite;
   try {
     ok = json::sax_parse(
         bytes.begin(), bytes.end(), &reader,

@@ -283,7 +283,7 @@ Result<XgbModel> XgbModel::train(DenseView x, const std::vector<float>& y, const
         return make_error(ErrorCode::kRuntime,
                           std::string("train: cannot parse eval result '") + text + "'");
     }
-    if (options.on_round) options.on_round(round, score);
+    if (options.on_round) options.on_round(round, metric_name, score);
     if (options.early_stopping_rounds <= 0 || std::isnan(score)) continue;
     bool better =
         best_round < 0 || (metric_maximized(metric_name) ? score > best_score : score < best_score);

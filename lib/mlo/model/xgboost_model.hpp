@@ -29,8 +29,9 @@ struct TrainOptions {
   int num_boost_round = 100;
   int early_stopping_rounds = 0;  // 0 = off; needs an eval set
   int nthread = 0;                // 0 = all cores
-  // Called after every round with the round number and the eval metric (NaN without eval set).
-  std::function<void(int round, double eval_metric)> on_round;
+  // Called after every round with the round number and the eval metric's name as XGBoost
+  // reports it ("logloss", "auc", ...) and value ("" and NaN without an eval set).
+  std::function<void(int round, const std::string& metric, double value)> on_round;
 };
 
 // Membership of this process in XGBoost's collective (Rabit), for distributed training: while

@@ -64,7 +64,8 @@ Result<PreprocessSpec> spec_from_manifest(const ModelVersion& mv) {
 
 }  // namespace
 
-Result<Predictor> Predictor::load(Store& store, const ModelVersion& mv, Engine engine) {
+Result<Predictor> Predictor::load(Store& store, const ModelVersion& mv, Engine engine,
+                                  bool contributions) {
   MLO_ASSIGN_OR_RETURN(std::string model_bytes, read_artifact(store, mv, "model"));
   PreprocessSpec spec;
   if (mv.artifacts.count("preprocess")) {
@@ -75,7 +76,7 @@ Result<Predictor> Predictor::load(Store& store, const ModelVersion& mv, Engine e
   } else {
     MLO_ASSIGN_OR_RETURN(spec, spec_from_manifest(mv));
   }
-  auto p = from_bytes(model_bytes, spec, mv.task, engine);
+  auto p = from_bytes(model_bytes, spec, mv.task, engine, contributions);
   if (!p.ok())
     return make_error(p.error().code,
                       fmt::format("{}:{}: {}", mv.name, mv.version, p.error().message));
@@ -83,7 +84,8 @@ Result<Predictor> Predictor::load(Store& store, const ModelVersion& mv, Engine e
 }
 
 Result<Predictor> Predictor::from_bytes(const std::string& model_bytes, const PreprocessSpec& spec,
-                                        const std::string& task, Engine engine) {
+                                        const std::string& task, Engine engine,
+                                        bool contributions) {
   auto impl = std::make_unique<Impl>();
   impl->spec = spec;
   impl->task = task;
@@ -109,10 +111,12 @@ Result<Predictor> Predictor::from_bytes(const std::string& model_bytes, const Pr
   }
   doc = ModelDocument{};  // release the arrays before XGBoost builds its own copy
   impl->engine = impl->native ? "native" : "xgboost";
-  if (!impl->native) {
+  if (!impl->native || contributions) {
     MLO_ASSIGN_OR_RETURN(XgbModel model, XgbModel::load(model_bytes));
-    impl->objective = model.objective();
-    impl->num_outputs = model.num_outputs();
+    if (!impl->native) {
+      impl->objective = model.objective();
+      impl->num_outputs = model.num_outputs();
+    }
     impl->xgb.emplace(std::move(model));
   }
   return Predictor(std::move(impl));
@@ -142,6 +146,22 @@ Status Predictor::predict(const float* x, size_t rows, std::vector<float>& out) 
     return {};
   }
   return impl_->xgb->predict(DenseView{x, rows, cols}, out, 1);
+}
+
+Status Predictor::contributions(const float* x, size_t rows, std::vector<float>& out) const {
+  if (!impl_->xgb)
+    return make_error(ErrorCode::kInvalidInput, "contributions: the model was loaded without them");
+  if (impl_->num_outputs != 1 || impl_->task == "multiclass")
+    return make_error(ErrorCode::kInvalidInput,
+                      "contributions: only binary and regression models are explained");
+  const size_t cols = impl_->spec.features.size();
+  MLO_TRY(impl_->xgb->contributions(DenseView{x, rows, cols}, out, 1));
+  if (out.size() != rows * (cols + 1))
+    return make_error(ErrorCode::kRuntime,
+                      fmt::format("contributions: XGBoost returned {} values for {} rows of {} "
+                                  "features",
+                                  out.size(), rows, cols));
+  return {};
 }
 
 }  // namespace mlo

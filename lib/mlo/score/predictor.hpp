@@ -25,10 +25,14 @@ class Predictor {
   // "preprocess" artifacts; without a preprocess artifact every manifest feature must be
   // numeric and is used as is. Mismatches are kInvalidInput; an explicit kNative on a model
   // the native evaluator cannot reproduce is kInvalidInput with the reason.
-  static Result<Predictor> load(Store& store, const ModelVersion& version, Engine engine);
+  // `contributions`: also make contributions() available. They always come from XGBoost (its
+  // exact TreeSHAP), so with the native engine the model is loaded into XGBoost as well.
+  static Result<Predictor> load(Store& store, const ModelVersion& version, Engine engine,
+                                bool contributions = false);
   // The same from bytes (tests, or callers that already hold the artifacts).
   static Result<Predictor> from_bytes(const std::string& model_bytes, const PreprocessSpec& spec,
-                                      const std::string& task, Engine engine);
+                                      const std::string& task, Engine engine,
+                                      bool contributions = false);
 
   Predictor(Predictor&&) noexcept;
   Predictor& operator=(Predictor&&) noexcept;
@@ -41,6 +45,11 @@ class Predictor {
   int num_outputs() const;  // values per row
   // Writes rows x num_outputs() values. Thread-safe; single-threaded per call.
   Status predict(const float* x, size_t rows, std::vector<float>& out) const;
+  // XGBoost's pred_contribs for single-output models: rows x (features + 1) values, the bias
+  // last; per row they sum to the margin. Needs `contributions` at load; kInvalidInput for a
+  // multi-output model. Thread-safe; memory is one rows x (features + 1) block plus XGBoost's
+  // copy of the rows, so callers bound it by the rows they pass.
+  Status contributions(const float* x, size_t rows, std::vector<float>& out) const;
 
  private:
   struct Impl;

@@ -48,6 +48,7 @@ YAML::Node score_body(const ScoreRunInfo& info) {
   opt["threshold"] = fmt::format("{}", info.threshold);
   opt["on_bad_row"] = info.on_bad_row;
   opt["threads"] = s.threads;
+  if (!info.explain.empty()) opt["explain"] = info.explain;
   b["options"] = opt;
   YAML::Node rows;
   rows["in"] = s.rows_in;

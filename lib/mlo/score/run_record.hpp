@@ -22,6 +22,7 @@ struct ScoreRunInfo {
   std::string shard;  // "k/N"
   double threshold = 0.5;
   std::string on_bad_row;
+  std::string explain;  // "" (none), K or "all"
   double load_seconds = 0;
   // Champion/challenger: "" | "shadow" | "canary", the challenger's "name:N" and manifest digest.
   std::string challenger_mode;

@@ -34,6 +34,7 @@ struct Plan {
   uint64_t shard_count = 1;
   const ChallengerOptions* challenger = nullptr;
   const Encoder* challenger_encoder = nullptr;
+  const ExplainFormatter* explainer = nullptr;
   size_t id_col = 0;  // canary routing column
   float threshold = 0.5f;
   bool jsonl_output = false;
@@ -58,6 +59,9 @@ struct WorkerState {
   std::vector<float> scores;
   EncodedBlock challenger_encoded;
   std::vector<float> challenger_scores;
+  std::vector<float> contributions;  // explain: kExplainRows x (features + 1) at most
+  std::vector<uint32_t> order;
+  std::string explain, bias;
 };
 
 Error with_input(const Plan& plan, const Error& e) {
@@ -145,6 +149,26 @@ Status score_challenger(const Plan& plan, WorkerState& st, Done& d) {
   return {};
 }
 
+// Formats the rows with their explanations, computing contributions kExplainRows at a time.
+Status append_explained(const Plan& plan, WorkerState& st, Done& d) {
+  const size_t n = st.encoded.rows.size(), k = static_cast<size_t>(plan.predictor->num_outputs());
+  const size_t width = plan.predictor->spec().features.size();
+  for (size_t begin = 0; begin < n; begin += kExplainRows) {
+    const size_t m = std::min(kExplainRows, n - begin);
+    MLO_TRY(plan.predictor->contributions(st.encoded.x.data() + begin * width, m,
+                                          st.contributions));
+    for (size_t i = begin; i < begin + m; ++i) {
+      plan.formatter->append(st.block, st.encoded.rows[i], st.scores.data() + i * k, d.text);
+      plan.explainer->format(st.contributions.data() + (i - begin) * (width + 1), st.order,
+                             st.explain, st.bias);
+      append_column(plan, "explain", st.explain, true, d.text);
+      if (plan.explainer->bias()) append_column(plan, "explain_bias", st.bias, true, d.text);
+    }
+  }
+  d.rows_out = n;
+  return {};
+}
+
 Done process(const Plan& plan, const Chunk& chunk, WorkerState& st) {
   Done d;
   d.text_bytes = chunk.bytes.size();
@@ -176,6 +200,10 @@ Done process(const Plan& plan, const Chunk& chunk, WorkerState& st) {
   d.text.reserve(n * (16 + 12 * k) + chunk.bytes.size() / 4);
   if (plan.challenger) {
     d.status = score_challenger(plan, st, d);
+    return d;
+  }
+  if (plan.explainer) {
+    d.status = append_explained(plan, st, d);
     return d;
   }
   for (size_t i = 0; i < n; ++i)
@@ -359,8 +387,33 @@ Result<ScoreSummary> score_batch(const Predictor& predictor, const ScoreOptions&
                        RowFormatter::create(out_format, passthrough, src, predictor.task(),
                                             predictor.num_outputs(), options.threshold));
   plan.formatter = &formatter;
+  plan.jsonl_output = out_format == OutputFormat::kJsonl;
   std::string header_text = formatter.header();
   std::vector<std::string> columns = formatter.columns();
+  // Adds an extra output column after the prediction (explain, shadow_score, scored_by).
+  const auto add_column = [&](const std::string& column) -> Status {
+    if (std::find(columns.begin(), columns.end(), column) != columns.end())
+      return make_error(ErrorCode::kInvalidInput, in.name() + ": passthrough column '" + column +
+                                                      "' collides with an output column");
+    columns.push_back(column);
+    if (!header_text.empty()) header_text.insert(header_text.size() - 1, "," + column);
+    return {};
+  };
+  std::optional<ExplainFormatter> explainer;
+  if (options.explain) {
+    if (options.challenger)
+      return make_error(ErrorCode::kUsage,
+                        "explanations cannot be combined with a shadow or canary challenger");
+    if (predictor.task() != "binary" && predictor.task() != "regression")
+      return make_error(ErrorCode::kUsage, "explanations are for binary and regression models; "
+                                           "this one is " + predictor.task());
+    std::vector<std::string> names;
+    for (const auto& f : predictor.spec().features) names.push_back(f.name);
+    MLO_ASSIGN_OR_RETURN(explainer,
+                         ExplainFormatter::create(out_format, std::move(names), *options.explain));
+    plan.explainer = &*explainer;
+    for (const auto& column : explainer->columns()) MLO_TRY(add_column(column));
+  }
   std::optional<Encoder> challenger_encoder;
   if (options.challenger) {
     const ChallengerOptions& c = *options.challenger;
@@ -370,18 +423,12 @@ Result<ScoreSummary> score_batch(const Predictor& predictor, const ScoreOptions&
     plan.challenger = &c;
     plan.challenger_encoder = &*challenger_encoder;
     plan.threshold = static_cast<float>(options.threshold);
-    plan.jsonl_output = out_format == OutputFormat::kJsonl;
     if (c.mode == ChallengerMode::kCanary) {
       MLO_ASSIGN_OR_RETURN(std::vector<size_t> id, passthrough_sources({c.id_column}, plan.header,
                                                                        in.name()));
       plan.id_col = id[0];
     }
-    const std::string column = challenger_column(c.mode);
-    if (std::find(columns.begin(), columns.end(), column) != columns.end())
-      return make_error(ErrorCode::kInvalidInput,
-                        in.name() + ": passthrough column '" + column + "' collides with an output column");
-    columns.push_back(column);
-    if (!header_text.empty()) header_text.insert(header_text.size() - 1, "," + column);
+    MLO_TRY(add_column(challenger_column(c.mode)));
   }
 
   MLO_ASSIGN_OR_RETURN(OutputStream out, OutputStream::open(options.output));

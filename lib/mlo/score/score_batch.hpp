@@ -19,6 +19,7 @@
 #include "mlo/data/input.hpp"
 #include "mlo/data/rows.hpp"
 #include "mlo/score/challenger.hpp"
+#include "mlo/score/explain.hpp"
 #include "mlo/score/predictor.hpp"
 #include "mlo/score/row_formatter.hpp"
 
@@ -47,7 +48,13 @@ struct ScoreOptions {
   std::function<Status(const struct ScoreSummary&)> before_commit;
   // Champion/challenger (challenger.hpp): a second version scored in the same pass.
   std::optional<ChallengerOptions> challenger;
+  // Per-row explanations (explain.hpp): needs a predictor loaded with contributions, a binary
+  // or regression model and no challenger (else kUsage). Contributions are computed in blocks
+  // of kExplainRows rows, so they add at most kExplainRows x (features + 1) floats per worker.
+  std::optional<ExplainOptions> explain;
 };
+
+inline constexpr size_t kExplainRows = 1024;
 
 struct ScoreSummary {
   uint64_t rows_in = 0;       // data rows read (all shards)

@@ -17,9 +17,15 @@ Error invalid(const std::string& msg) {
 
 }  // namespace
 
-Result<Table> read_recipe_table(const std::string& path, const Recipe& r, int threads) {
+Result<Table> read_recipe_table(
+    const std::string& path, const Recipe& r, int threads,
+    const std::function<void(const std::string&, uint64_t, uint64_t)>& on_read) {
   ReadOptions opt;
   opt.threads = threads;
+  if (on_read)
+    opt.on_progress = [&path, &on_read](uint64_t bytes, uint64_t rows) {
+      on_read(path, bytes, rows);
+    };
   for (const auto* list : {&r.id, &r.numeric, &r.categorical})
     opt.columns.insert(opt.columns.end(), list->begin(), list->end());
   opt.columns.push_back(r.target);

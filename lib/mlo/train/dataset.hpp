@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,10 @@ namespace mlo::train {
 
 // Reads the recipe's id, feature and target columns (ids and categoricals as text). Errors
 // keep their code and name the file.
-Result<Table> read_recipe_table(const std::string& path, const Recipe& recipe, int threads);
+// `on_read` (optional) sees the path, uncompressed bytes and rows read so far.
+Result<Table> read_recipe_table(
+    const std::string& path, const Recipe& recipe, int threads,
+    const std::function<void(const std::string&, uint64_t, uint64_t)>& on_read = {});
 
 // Checks the non-missing labels for the task (binary 0/1, finite regression values, class
 // indices for multiclass, raising max_class). kInvalidInput naming `what`, the row and value.

@@ -139,7 +139,7 @@ Result<XgbModel> fit_distributed(const DistributedOptions& o, const std::string&
   MLO_ASSIGN_OR_RETURN(std::string bytes, read_result_model(dir));
   std::vector<double> rounds = read_result_rounds(dir);
   if (topt.on_round)
-    for (size_t r = 0; r < rounds.size(); ++r) topt.on_round(static_cast<int>(r), rounds[r]);
+    for (size_t r = 0; r < rounds.size(); ++r) topt.on_round(static_cast<int>(r), "", rounds[r]);
   return XgbModel::load(bytes);
 }
 
@@ -211,7 +211,7 @@ Status run_train_worker(const WorkerArgs& a) {
   topt.early_stopping_rounds = spec.early_stopping_rounds;
   topt.nthread = spec.nthread;
   std::vector<double> rounds;
-  topt.on_round = [&](int, double metric) { rounds.push_back(metric); };
+  topt.on_round = [&](int, const std::string&, double metric) { rounds.push_back(metric); };
   DenseView ev = eval.view();
   auto model = XgbModel::train(train->view(), train->y, has_eval ? &ev : nullptr,
                                has_eval ? &eval.y : nullptr, topt);

@@ -41,11 +41,13 @@ Result<TrainOutcome> train_recipe(const Recipe& recipe, const TrainInputs& in,
     return invalid(
         fmt::format("holdout fraction {}: must be between 0 and 1 (exclusive)", in.holdout));
   stage(progress, "reading " + in.data_path);
-  MLO_ASSIGN_OR_RETURN(Table data, read_recipe_table(in.data_path, recipe, in.threads));
+  MLO_ASSIGN_OR_RETURN(Table data,
+                       read_recipe_table(in.data_path, recipe, in.threads, progress.on_read));
   std::optional<Table> eval_table;
   if (in.eval_path) {
     stage(progress, "reading " + *in.eval_path);
-    MLO_ASSIGN_OR_RETURN(eval_table, read_recipe_table(*in.eval_path, recipe, in.threads));
+    MLO_ASSIGN_OR_RETURN(eval_table,
+                         read_recipe_table(*in.eval_path, recipe, in.threads, progress.on_read));
   }
   stage(progress, fmt::format("read {} rows; fitting preprocessing", data.rows));
   MLO_ASSIGN_OR_RETURN(PreprocessSpec spec,
@@ -102,9 +104,9 @@ Result<TrainOutcome> train_recipe(const Recipe& recipe, const TrainInputs& in,
   topt.num_boost_round = recipe.num_boost_round;
   topt.early_stopping_rounds = recipe.early_stopping_rounds;
   topt.nthread = in.threads;
-  topt.on_round = [&](int round, double metric) {
+  topt.on_round = [&](int round, const std::string& metric, double value) {
     out.rounds_trained = round + 1;
-    if (progress.on_round) progress.on_round(round, recipe.num_boost_round, metric);
+    if (progress.on_round) progress.on_round(round, recipe.num_boost_round, metric, value);
   };
   stage(progress, fmt::format("training on {} rows, evaluating on {}", train.rows, eval.rows));
   DenseView ev = eval.view();

@@ -52,7 +52,11 @@ struct TrainInputs {
 
 struct TrainProgress {
   std::function<void(const std::string& stage)> on_stage;  // "reading train.csv", "training", ...
-  std::function<void(int round, int total, double metric)> on_round;  // metric: NaN without eval
+  // After every boosting round: the eval metric's name and value ("" and NaN without eval data;
+  // "" in distributed training, whose workers report only values).
+  std::function<void(int round, int total, const std::string& metric, double value)> on_round;
+  // While a data file is read: uncompressed bytes and rows so far.
+  std::function<void(const std::string& path, uint64_t bytes, uint64_t rows)> on_read;
 };
 
 struct TrainOutcome {

@@ -7,6 +7,7 @@
 #include "mlo/drift/compare.hpp"
 #include "mlo/drift/profile.hpp"
 #include "mlo/drift/report.hpp"
+#include "mlo/drift/report_parts.hpp"
 
 using namespace mlo::drift;
 
@@ -138,4 +139,32 @@ TEST_CASE("category values longer than the limit are counted under a bounded key
   for (const auto& [k, n] : p.features[0].categories) bytes += k.size();
   CHECK(p.features[0].categories.size() == 50);
   CHECK(bytes <= 50 * kMaxCategoryBytes);
+}
+
+TEST_CASE("slices: at most 20 shown, worst first, with a count of the rest") {
+  DriftReport r = make_report(2, 5, 0, 200);
+  ConceptResult c;
+  c.task = "binary";
+  c.slice_by = "region";
+  c.slice_metric = "auc";
+  c.overall.metrics = {{"auc", 0.8}};
+  for (int i = 0; i < 27; ++i) {  // already sorted worst first, as ConceptAccumulator does
+    SliceQuality s;
+    s.slice = "region-" + std::to_string(i);
+    s.rows = 100;
+    s.metrics = {{"auc", 0.5 + i * 0.01}};
+    c.slices.push_back(s);
+  }
+  r.concept_result = c;
+  decide(r);
+  const auto table = report_parts::slice_table(c);
+  REQUIRE(table.rows.size() == kMaxSlicesShown);
+  CHECK(table.rows.front()[0] == "region-0");
+  CHECK(table.rows.back()[0] == "region-19");
+  for (const std::string& text : {report_markdown(r), report_html(r)}) {
+    CHECK(text.find("region-19") != std::string::npos);
+    CHECK(text.find("region-20") == std::string::npos);
+    CHECK(text.find("… and 7 more slices") != std::string::npos);
+  }
+  CHECK(report_json(r)["concept"]["slices"].size() == 27);  // JSON keeps every slice
 }

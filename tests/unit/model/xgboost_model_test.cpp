@@ -119,8 +119,9 @@ TEST_CASE("XgbModel early stopping keeps the best iteration") {
   opt.early_stopping_rounds = 5;
   opt.nthread = 1;
   std::vector<double> metrics;
-  opt.on_round = [&](int round, double metric) {
+  opt.on_round = [&](int round, const std::string& name, double metric) {
     CHECK(round == static_cast<int>(metrics.size()));
+    CHECK(name == "logloss");
     metrics.push_back(metric);
   };
   DenseView ev = eval.view();

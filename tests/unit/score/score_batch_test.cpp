@@ -77,7 +77,7 @@ struct Fixture {
 
 TEST_CASE("score: output equals XgbModel::predict on the same encoding, for any threads/chunks") {
   Fixture fx;
-  auto table = read_table(fx.csv, ReadOptions{{}, {"c"}, {}, 1, OnBadRow::kFail});
+  auto table = read_table(fx.csv, ReadOptions{{}, {"c"}, {}, 1, OnBadRow::kFail, {}});
   REQUIRE(table.ok());
   auto x = encode_table(spec(), *table);
   REQUIRE(x.ok());

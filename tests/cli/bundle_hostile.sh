@@ -177,7 +177,28 @@ assert_eq "$(tree_listing "$DEST")" "$before" "limits: the store changed"
 expect_error 2 "--max-size 0 is a usage error" mlo --store "$DEST" import good.mlo.tar.zst --max-size 0
 expect_error 4 "a missing archive" mlo --store "$DEST" import nope.mlo.tar.zst
 
-# The genuine archive still imports, and verify passes.
+# A failed export leaves an existing file as it was; export of one version.
+sum=$(sha256sum <good.mlo.tar.zst)
+expect_error 4 "export of a missing model" mlo export nope -o good.mlo.tar.zst
+assert_eq "$(sha256sum <good.mlo.tar.zst)" "$sum" "failed export changed the old file"
+expect_error 2 "export of an alias reference" mlo export churn@champion -o x.mlo.tar.zst
+assert_no_file x.mlo.tar.zst
+expect_rc 0 "export one version" mlo export churn:1 -o one.mlo.tar.zst --json
+assert_eq "$(printf '%s' "$OUT" | json_get '[d["schema"], d["version"], d["entries"]]')" "['mlo/v1/export', 1, 4]"
+
+# A conflicting history at the destination: exit 5, nothing written.
+OTHER="$TEST_TMP/other"
+mlo --store "$OTHER" init >/dev/null || fail "init other"
+mlo --store "$OTHER" register churn --model m.json --metric auc=0.1 >/dev/null || fail "register other"
+before_other=$(tree_listing "$OTHER")
+expect_error 5 "import into a conflicting history" mlo --store "$OTHER" import good.mlo.tar.zst
+assert_contains "$ERR" "conflicting history"
+assert_eq "$(tree_listing "$OTHER")" "$before_other" "conflicting import changed the store"
+
+# The genuine archive still imports (dry run first: nothing written), and verify passes.
+expect_rc 0 "genuine import, dry run" mlo --store "$DEST" import good.mlo.tar.zst --dry-run --json
+assert_eq "$(printf '%s' "$OUT" | json_get 'd["dry_run"]')" "True"
+assert_eq "$(tree_listing "$DEST")" "$before" "dry-run import changed the store"
 expect_rc 0 "genuine import" mlo --store "$DEST" import good.mlo.tar.zst
 expect_rc 0 "verify after import" mlo --store "$DEST" verify
 finish

@@ -45,7 +45,8 @@ Result<ExportResult> export_bundle(Store& store, const std::string& ref, const s
 
 struct ImportLimits {
   uint64_t max_entries = 100000;
-  uint64_t max_doc_bytes = 1u << 20;       // index, manifests, events, aliases
+  uint64_t max_index_bytes = 16u << 20;    // mlo-bundle.yaml (~170 bytes per entry)
+  uint64_t max_doc_bytes = 1u << 20;       // manifests, events, aliases
   uint64_t max_total_bytes = 64ull << 30;  // all entries' expanded bytes together
   uint64_t max_ratio = 100;                // expanded : compressed, once past ratio_floor
   uint64_t ratio_floor = 16u << 20;

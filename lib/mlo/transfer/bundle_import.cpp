@@ -236,9 +236,11 @@ class Importer {
     if (size > options_.limits.max_total_bytes)
       return reader_.bad(key, "entry of " + std::to_string(size) + " bytes is over the " +
                                   std::to_string(options_.limits.max_total_bytes) + "-byte limit");
-    if (key.rfind(kObjectsPrefix, 0) != 0 && size > options_.limits.max_doc_bytes)
-      return reader_.bad(key, "document larger than " +
-                                  std::to_string(options_.limits.max_doc_bytes) + " bytes (limit)");
+    const uint64_t doc_limit =
+        key == kBundleIndexPath ? options_.limits.max_index_bytes : options_.limits.max_doc_bytes;
+    if (key.rfind(kObjectsPrefix, 0) != 0 && size > doc_limit)
+      return reader_.bad(key,
+                         "document larger than " + std::to_string(doc_limit) + " bytes (limit)");
     if (!index_) {
       if (key != kBundleIndexPath)
         return reader_.bad(key, "the first entry must be mlo-bundle.yaml");

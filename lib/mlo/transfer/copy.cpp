@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "mlo/core/digest.hpp"
 #include "mlo/registry/alias.hpp"
 #include "mlo/registry/events.hpp"
 #include "mlo/registry/keys.hpp"
@@ -224,18 +225,26 @@ class Copier {
 }  // namespace
 
 Result<BlobInfo> copy_blob(Store& src, Store& dst, const std::string& digest) {
+  if (!is_valid_digest(digest))
+    return make_error(ErrorCode::kInvalidInput, "invalid digest '" + digest + "'");
+  const std::string key = blob_key(digest);
   ChunkQueue queue;
+  // put_blob hashes what it stores and files it under that digest, so the check on arrival is
+  // comparing its digest with ours: hashing on the reader side too would only cost a pass.
   std::thread reader([&] {
-    queue.finish(get_blob_to(
-        src, digest, [&](const char* data, size_t size) { return queue.push(data, size); }));
+    queue.finish(
+        src.get_to(key, [&](const char* data, size_t size) { return queue.push(data, size); }));
   });
   auto info = dst.put_blob([&](char* buf, size_t cap) { return queue.pop(buf, cap); });
   queue.cancel();  // unblocks the reader if put_blob stopped early
   reader.join();
   if (!info.ok()) return info.error();
+  // A source blob that does not match its name lands (if at all) under its own digest, where
+  // nothing refers to it; the copy stops here.
   if (info->digest != digest)
-    return make_error(ErrorCode::kIntegrity, "store " + dst.url() + ": blob " + blob_key(digest) +
-                                                 " arrived as " + info->digest);
+    return make_error(ErrorCode::kIntegrity, "store " + src.url() + ": blob " + key +
+                                                 " does not match its digest (arrived as " +
+                                                 info->digest + ")");
   return info;
 }
 

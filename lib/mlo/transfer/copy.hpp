@@ -74,7 +74,8 @@ Result<CopyResult> transfer_ref(Store& src, Store& dst, const std::string& ref,
                                 CopyOptions options = {});
 
 // Streams one blob from `src` into `dst` (bounded memory: a reader thread and a small queue)
-// and checks that it arrived under `digest`.
+// and checks that it arrived under `digest` (kIntegrity otherwise: the bytes, if stored, sit
+// under their own digest, unreferenced).
 Result<BlobInfo> copy_blob(Store& src, Store& dst, const std::string& digest);
 
 }  // namespace mlo

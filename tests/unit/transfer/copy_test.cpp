@@ -168,7 +168,7 @@ TEST_CASE("a torn blob at the destination is reported, not trusted") {
   CHECK(models->empty());
 }
 
-TEST_CASE("a corrupted source blob never reaches the destination") {
+TEST_CASE("a corrupted source blob is never filed under its name at the destination") {
   auto src = fresh_store();
   auto dst = fresh_store();
   add_version(*src, "m", "model-one");

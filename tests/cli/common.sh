@@ -81,6 +81,14 @@ s3curl() {
     -X "$method" "$MLO_S3_ENDPOINT/$path" "$@"
 }
 store_object() { local rest=${STORE#s3://}; echo "$rest/$1"; }  # bucket/prefix/KEY
+# s3_bucket NAME: creates the bucket on the test server unless it exists.
+s3_bucket() {
+  local code; code=$(s3curl PUT "$1" -o /dev/null -w '%{http_code}' 2>/dev/null)
+  case $code in 200|409) ;; *) fail "create bucket $1: HTTP $code" ;; esac
+}
+# s3_listing BUCKET PREFIX: the ListObjectsV2 XML of PREFIX (keys, sizes, ETags, times), for
+# "nothing changed" checks (up to 1000 keys).
+s3_listing() { s3curl GET "$1?list-type=2&prefix=${2//\//%2F}"; }
 # store_get KEY: the key's bytes on stdout (exit 1 if missing).
 store_get() {
   if store_is_s3; then s3curl GET "$(store_object "$1")" 2>/dev/null; else cat "$STORE/$1" 2>/dev/null; fi

@@ -5,7 +5,6 @@
 # idempotent re-runs, a conflict at the bucket (exit 5, nothing written), and a bundle
 # exported from the bucket imported locally.
 source "$(dirname "$0")/common.sh"
-source "$MLO_SOURCE_DIR/tests/s3/s3curl.sh"
 : "${MLO_S3_ENDPOINT:?run through tests/s3/server.sh run}"
 "$SYSTEM_PYTHON" -c "import xgboost" 2>/dev/null || skip "needs /usr/bin/python3 with xgboost"
 

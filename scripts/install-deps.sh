@@ -9,10 +9,11 @@ PACKAGES=(
   libcurl4-openssl-dev nlohmann-json3-dev libfast-float-dev libfmt-dev
   python3 python3-numpy python3-pandas python3-scipy python3-xgboost
   gzip zstd xz-utils bzip2 lz4 time
-  help2man man-db python3-yaml  # man pages at build time; tests: man -w, the workflow example
+  help2man man-db python3-yaml zsh fish  # man pages at build time; tests: man -w, completions, the workflow example
   clang libclang-rt-14-dev libfuzzer-14-dev  # tests/fuzz (libFuzzer under ASan+UBSan)
   # S3 tests: a throwaway Ceph radosgw (tests/s3/radosgw.sh) in a private network namespace
   radosgw ceph-mon ceph-osd ceph-common curl iproute2 util-linux
+  awscli  # tests/bench/push_pull_vs_awscli.sh only: the peer mlo push/pull is measured against
 )
 [ "${MLO_WITH_BROWSER:-0}" = 1 ] && PACKAGES+=(chromium)
 

@@ -1,5 +1,6 @@
 // mlo retrain REF --data NEW [--eval EVAL | --holdout F] [--if-drift REPORT.json] [--name NAME]
-//             [--search grid|random [--trials N] [--folds K]] [--dry-run] [--threads N]
+//             [--alias A] [--search grid|random [--trials N] [--folds K]] [--workers N]
+//             [--dry-run] [--threads N]
 // Refits REF's stored recipe on NEW through lib/mlo/retrain, compares the candidate with the
 // champion on the same eval rows, registers it as a candidate (no alias moves) and prints both
 // metric sets, the differences and the `mlo promote` command a person would run.
@@ -12,6 +13,7 @@
 #include "mlo/retrain/retrain.hpp"
 #include "output.hpp"
 #include "train_progress.hpp"
+#include "train_workers.hpp"
 
 namespace mlo::cli {
 
@@ -24,6 +26,7 @@ struct RetrainCliOptions {
   std::string search;
   bool holdout_given = false;
   bool trials_given = false, folds_given = false;
+  int workers = 0;
 };
 
 std::string num(double v) {
@@ -146,6 +149,10 @@ Result<int> run_retrain(const Context& ctx, RetrainCliOptions& o) {
     return make_error(
         ErrorCode::kInvalidInput,
         fmt::format("retrain: --holdout {}: must be between 0 and 1 (exclusive)", o.lib.holdout));
+  if (o.workers > 0) {
+    MLO_ASSIGN_OR_RETURN(train::DistributedOptions d, local_workers(o.workers));
+    o.lib.distributed = std::move(d);
+  }
   MLO_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.open_store());
   auto outcome = retrain::retrain(*store, o.lib, make_train_progress(ctx));
   if (!outcome.ok())
@@ -195,6 +202,9 @@ void setup_retrain(CLI::App& app, Context& ctx) {
   app.add_option("--if-drift", o->if_drift,
                  "Drift report JSON (mlo drift --report); retrain only if it found drift");
   app.add_option("--name", o->lib.name, "Register under this model name (default: REF's)");
+  app.add_option("--alias", o->lib.champion_alias,
+                 "Compare with this alias's holder (default: the policy's alias, champion)");
+  add_workers_option(app, o->workers);
   add_threads_option(app, o->lib.threads,
                      "Threads for reading and training, 1..4 x cores (default: all cores)");
   app.add_option("--search", o->search,

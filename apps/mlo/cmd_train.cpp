@@ -22,6 +22,7 @@
 #include "mlo/train/train_pipeline.hpp"
 #include "output.hpp"
 #include "train_progress.hpp"
+#include "train_workers.hpp"
 
 namespace mlo::cli {
 
@@ -105,10 +106,7 @@ void print_result(const Context& ctx, const train::TrainOutcome& t, const Regist
 Result<train::TrainOutcome> train_distributed(const train::Recipe& recipe,
                                               const train::TrainInputs& in, int workers,
                                               const train::TrainProgress& progress) {
-  train::DistributedOptions d;
-  d.workers = workers;
-  MLO_ASSIGN_OR_RETURN(std::string self, train::self_executable());
-  d.worker_command = {self, kTrainWorkerCommand};
+  MLO_ASSIGN_OR_RETURN(train::DistributedOptions d, local_workers(workers));
   return train::train_recipe_distributed(recipe, in, d, progress);
 }
 
@@ -189,6 +187,21 @@ Result<int> run_train(const Context& ctx, const TrainCliOptions& o) {
 
 }  // namespace
 
+CLI::Option* add_workers_option(CLI::App& app, int& workers) {
+  return app
+      .add_option("--workers", workers,
+                  "Train one model across N local worker processes (XGBoost's collective)")
+      ->check(CLI::Range(1, 256));
+}
+
+Result<train::DistributedOptions> local_workers(int workers) {
+  train::DistributedOptions d;
+  d.workers = workers;
+  MLO_ASSIGN_OR_RETURN(std::string self, train::self_executable());
+  d.worker_command = {self, kTrainWorkerCommand};
+  return d;
+}
+
 void setup_train(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<TrainCliOptions>();
   app.add_option("--config", o->config, "Recipe YAML (task, target, features, params)")->required();
@@ -202,9 +215,7 @@ void setup_train(CLI::App& app, Context& ctx) {
   add_threads_option(app, o->threads,
                      "Threads for reading and training, 1..4 x cores (default: all cores)");
   app.add_flag("--dry-run", o->dry_run, "Train and evaluate, write nothing to the store");
-  app.add_option("--workers", o->workers,
-                 "Train one model across N local worker processes (XGBoost's collective)")
-      ->check(CLI::Range(1, 256));
+  add_workers_option(app, o->workers);
   app.add_option("--tracker", o->tracker,
                  "Multi-host: join the job of the tracker at HOST:PORT (see mlo tracker)");
   app.add_option("--world", o->world, "Multi-host: number of workers in the job")

@@ -28,6 +28,7 @@ void setup_show(CLI::App&, Context&);
 void setup_diff(CLI::App&, Context&);
 void setup_log(CLI::App&, Context&);
 void setup_verify(CLI::App&, Context&);
+void setup_gc(CLI::App&, Context&);
 void setup_train(CLI::App&, Context&);
 void setup_retrain(CLI::App&, Context&);
 void setup_score_batch(CLI::App&, Context&);
@@ -43,6 +44,11 @@ void setup_alias(CLI::App&, Context&);
 void setup_archive(CLI::App&, Context&);
 void setup_annotate(CLI::App&, Context&);
 void setup_help(CLI::App&, Context&);
+void setup_push(CLI::App&, Context&);
+void setup_pull(CLI::App&, Context&);
+void setup_copy(CLI::App&, Context&);
+void setup_export(CLI::App&, Context&);
+void setup_import(CLI::App&, Context&);
 void setup_tracker(CLI::App&, Context&);
 void setup_train_worker(CLI::App&, Context&);
 
@@ -60,6 +66,7 @@ constexpr CommandEntry kCommands[] = {
     {"diff", "Show what differs between two versions", setup_diff},
     {"log", "Show a model's audit events", setup_log},
     {"verify", "Re-hash every blob and check references and audit chains", setup_verify},
+    {"gc", "Remove unreferenced blobs and stale temp files past a grace period", setup_gc},
     {"train", "Train a model from a recipe and register it", setup_train},
     {"retrain", "Refit a version's recipe on new data; compare with the champion", setup_retrain},
     {"tracker", "Run XGBoost's tracker for a multi-host training job", setup_tracker},
@@ -73,6 +80,11 @@ constexpr CommandEntry kCommands[] = {
     {"archive", "Archive a version (an audit event)", setup_archive},
     {"annotate", "Set labels and a description on a version (an audit event)", setup_annotate},
     {"preprocess", "Write a preprocess spec for a model trained elsewhere", setup_preprocess},
+    {"push", "Copy a model's history to another store", setup_push},
+    {"pull", "Copy a model's history from another store", setup_pull},
+    {"copy", "Copy models between two stores", setup_copy},
+    {"export", "Write a model's history to one archive file", setup_export},
+    {"import", "Verify an exported archive and add its history to the store", setup_import},
     {"config", "Show the effective settings and where each came from", setup_config},
     {"version", "Print mlo, XGBoost and library versions", setup_version},
     {"help", "Help on a command, or a topic (exit-codes)", setup_help},
@@ -130,6 +142,7 @@ std::optional<int> reject_unknown_command(int argc, char** argv) {
   if (word.empty()) return std::nullopt;
   const auto names = command_names();
   if (std::find(names.begin(), names.end(), word) != names.end()) return std::nullopt;
+  if (word == kTrainWorkerCommand) return std::nullopt;  // hidden: not offered as a suggestion
   std::cerr << "mlo: error: unknown command " << quote_value(word) << "\n";
   const std::string guess = closest_name(word, names);
   if (!guess.empty())

@@ -10,6 +10,12 @@ SYSTEM_PYTHON=/usr/bin/python3   # Debian's python3-xgboost/pandas/scipy live he
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/mlo-test.XXXXXX")
 trap 'rm -rf "$TEST_TMP"' EXIT
 STORE="$TEST_TMP/store"
+# MLO_TEST_STORE_URL=s3://bucket[/prefix]: the script's store is a fresh prefix there instead
+# (the S3 test server, tests/s3/server.sh); scripts that read or plant store files do it with
+# the store_* helpers below, which work on both.
+if [ -n "${MLO_TEST_STORE_URL:-}" ]; then
+  STORE="${MLO_TEST_STORE_URL%/}/$(basename "$0" .sh)-$$-$RANDOM"
+fi
 export MLO_STORE="$STORE"
 export MLO_ACTOR=tester
 unset GITHUB_STEP_SUMMARY
@@ -62,6 +68,53 @@ gen_data() { "$SYSTEM_PYTHON" "$MLO_SOURCE_DIR/examples/gen_data.py" "$@"; }
 
 finish() { echo "${TESTS_RUN} passed, 0 failed"; }
 
+# --- Store files, local or S3 (MLO_TEST_STORE_URL) -------------------------------------------
+store_is_s3() { case "$STORE" in s3://*) return 0 ;; *) return 1 ;; esac; }
+# s3curl METHOD PATH [CURL ARGS...]: a signed request to the S3 test server, body to stdout.
+# curl signs the query string as written: give parameters sorted, each with '=', '/' as %2F.
+s3curl() {
+  local method=$1 path=$2; shift 2
+  : "${MLO_S3_ENDPOINT:?S3 tests run through tests/s3/server.sh run}"
+  curl -sS --fail-with-body --aws-sigv4 "aws:amz:${AWS_REGION:-us-east-1}:s3" \
+    --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" \
+    -X "$method" "$MLO_S3_ENDPOINT/$path" "$@"
+}
+store_object() { local rest=${STORE#s3://}; echo "$rest/$1"; }  # bucket/prefix/KEY
+# store_get KEY: the key's bytes on stdout (exit 1 if missing).
+store_get() {
+  if store_is_s3; then s3curl GET "$(store_object "$1")" 2>/dev/null; else cat "$STORE/$1" 2>/dev/null; fi
+}
+# store_put KEY FILE: writes a key behind mlo's back (tampering, planted files).
+store_put() {
+  if store_is_s3; then s3curl PUT "$(store_object "$1")" --data-binary "@$2" >/dev/null || fail "store_put $1"
+  else mkdir -p "$(dirname "$STORE/$1")" && rm -f "$STORE/$1" && cp "$2" "$STORE/$1"; fi
+}
+store_rm() {
+  if store_is_s3; then s3curl DELETE "$(store_object "$1")" >/dev/null || fail "store_rm $1"
+  else rm -f "$STORE/$1"; fi
+}
+store_has() { store_get "$1" >/dev/null; }
+store_digest() { store_get "$1" | sha256sum | cut -d' ' -f1; }
+# store_keys [PREFIX]: every key (under PREFIX), sorted, one a line.
+store_keys() {
+  if store_is_s3; then
+    local rest=${STORE#s3://}; local bucket=${rest%%/*} prefix=${rest#*/}/
+    local q="$prefix${1:-}"; q=${q//\//%2F}  # curl signs the query as given: sorted, encoded
+    s3curl GET "$bucket?list-type=2&max-keys=1000&prefix=$q" |
+      "$SYSTEM_PYTHON" -c 'import re,sys; p=sys.argv[1]; t=sys.stdin.read()
+assert "<IsTruncated>true" not in t, "more than 1000 keys"
+print("\n".join(sorted(k[len(p):] for k in re.findall(r"<Key>([^<]*)</Key>", t))))' "$prefix" | grep -v '^$'
+  else
+    (cd "$STORE" 2>/dev/null && find "./${1:-}" -type f ! -name '.*' 2>/dev/null | sed 's|^\./||' | sort)
+  fi
+}
+# store_listing: keys and digests, for "store unchanged" checks on either backend.
+store_listing() {
+  if store_is_s3; then
+    local k; for k in $(store_keys); do echo "$(store_digest "$k")  ./$k"; done
+  else tree_listing "$STORE"; fi
+}
+
 # make_tiny_model PATH [NFEATURES] [OBJECTIVE]: a 3-round XGBoost model trained on random data
 # (binary:logistic by default), saved as JSON or UBJSON by PATH's extension (.json / .ubj).
 # Made once per script per (NFEATURES, OBJECTIVE, format) and copied from a cache in $TEST_TMP.
@@ -103,3 +156,7 @@ features:
 params: $3
 YAML
 }
+# An S3 store's bucket must exist before `mlo init` (mlo never creates buckets).
+if store_is_s3; then
+  s3curl PUT "$(store_object '' | cut -d/ -f1)" >/dev/null 2>&1 || true  # 409 when it exists
+fi

@@ -74,6 +74,12 @@ assert_eq "$(manifest_get exact-w3:1 'm["training"]["eval"]["metrics"]')" \
   "$(manifest_get exact:1 'm["training"]["eval"]["metrics"]')" "eval metrics as one process"
 assert_eq "$(ls -A "$TMPDIR")" "" "no job directory left behind"
 
+# retrain --workers takes the same path: the refit is byte-identical to an in-process refit.
+expect_rc 0 "retrain in-process" mlo retrain exact:1 --data exact.csv --threads 1 --name exact-r1
+expect_rc 0 "retrain --workers 2" mlo retrain exact:1 --data exact.csv --threads 1 --workers 2 --name exact-r2
+assert_eq "$(model_digest exact-r2:1)" "$(model_digest exact-r1:1)" "retrain --workers 2: model byte-identical"
+assert_eq "$(manifest_get exact-r2:1 'm["environment"]["workers"]')" "2" "retrain: environment.workers"
+
 # --- Continuous features (flights-shaped data): log-loss within 0.5% ----------------------
 gen_data --rows 20000 --seed 11 --out flights.csv || fail "gen_data"
 write_flights_recipe flights.yaml flights "{tree_method: hist, max_depth: 6, eta: 0.2, num_boost_round: 40, seed: 3}"

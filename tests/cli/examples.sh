@@ -96,6 +96,18 @@ if ! missing retrain && ! missing promote; then
   assert_no_file "nightly/$D2/scores.csv.gz"
   expect_rc 0 "champion unchanged" mlo --json show flights-delay@champion
   assert_eq "$(printf '%s' "$OUT" | json_get 'd["manifest"]["version"]')" "1" "champion still v1"
+  # Exit 0 with a mail: a store policy for this model lets the nightly job promote on its own
+  # (no approval, no metric gate); the new champion scores the batch.
+  mkdir -p "$MLO_STORE/policies"
+  printf 'apiVersion: mlo/v1\nkind: PromotionPolicy\nmetric: {enabled: false}\napprovals: {required: 0}\n' \
+    >"$MLO_STORE/policies/flights-delay.yaml"
+  NEW_DATA_DIR="$TEST_TMP/batches" expect_rc 0 "run-nightly: drift, candidate promoted by the policy" nightly $D2
+  assert_contains "$OUT" "the policy promoted flights-delay:"
+  assert_file "nightly/$D2/scores.csv.gz"
+  expect_rc 0 "champion moved" mlo --json show flights-delay@champion
+  [ "$(printf '%s' "$OUT" | json_get 'd["manifest"]["version"]')" != 1 ] || fail "champion still v1"
+  rm "$MLO_STORE/policies/flights-delay.yaml"
+  expect_rc 0 "roll back to v1 for the steps below" mlo rollback flights-delay --alias champion --reason "test"
 fi
 
 # crontab: PATH is set, and the job runs with nothing but the crontab's environment.

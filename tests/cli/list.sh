@@ -8,9 +8,9 @@ assert_eq "$(printf '%s' "$OUT" | json_get 'len(d["models"])')" "0"
 
 for i in 1 2 3; do mlo register alpha --model m.json --label run=$i >/dev/null || fail "register alpha"; done
 mlo register beta --model m.json >/dev/null || fail "register beta"
-digest=$(sha256sum "$STORE/models/alpha/versions/2.yaml" | cut -d' ' -f1)
-mkdir -p "$STORE/models/alpha/aliases"
-printf 'version: 2\nmanifest: sha256:%s\nevent: 0\n' "$digest" >"$STORE/models/alpha/aliases/champion.yaml"
+digest=$(store_digest models/alpha/versions/2.yaml)
+printf 'version: 2\nmanifest: sha256:%s\nevent: 0\n' "$digest" >alias.yaml
+store_put models/alpha/aliases/champion.yaml alias.yaml
 
 expect_rc 0 "list" mlo list
 assert_contains "$OUT" "NAME"

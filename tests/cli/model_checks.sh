@@ -81,4 +81,36 @@ assert_contains "$ERR" "1.6.2" "message names the version"
 assert_no_file out.csv
 expect_rc 0 "auto engine falls back to XGBoost" mlo score-batch old -i rows.csv -o out.csv
 assert_eq "$(wc -l <out.csv)" 3 "two scored rows and a header"
+
+# A model trained in pandas with native categorical features: XGBoost's JSON writes its
+# categorical split conditions as bare NaN tokens. It registers (names and types taken from the
+# model), the auto engine scores it through XGBoost exactly as Python does, and the native
+# engine refuses it by saying why.
+"$SYSTEM_PYTHON" - <<'PY' || fail "python categorical model"
+import numpy as np, pandas as pd, xgboost as xgb
+rng = np.random.default_rng(0)
+df = pd.DataFrame({"a": rng.normal(size=400),
+                   "c": pd.Categorical(rng.choice(list("abcde"), 400), categories=list("abcde"))})
+y = ((df.a > 0) ^ df.c.isin(["a", "b"])).astype(int)
+b = xgb.train({"tree_method": "hist", "max_depth": 3, "objective": "binary:logistic",
+               "max_cat_to_onehot": 1}, xgb.DMatrix(df, y, enable_categorical=True), 5)
+b.save_model("cat.json")
+df.insert(0, "id", range(len(df)))
+df.to_csv("cat.csv", index=False)
+np.savetxt("cat-py.txt", b.predict(xgb.DMatrix(df[["a", "c"]], enable_categorical=True)), fmt="%.9g")
+PY
+grep -q NaN cat.json || fail "the categorical model has no NaN split condition (test premise)"
+expect_rc 0 "preprocess init for the categorical model" mlo preprocess init --from cat.csv \
+  --features a c --categorical c --sorted-categories -o cat-spec.yaml
+expect_rc 0 "register a model with NaN split conditions" mlo register catm --model cat.json --preprocess cat-spec.yaml
+expect_rc 0 "score it (auto engine)" mlo score-batch catm -i cat.csv -o cat-scores.csv
+"$SYSTEM_PYTHON" -c '
+import sys, numpy as np, pandas as pd
+d = np.abs(pd.read_csv("cat-scores.csv")["score"].to_numpy() - np.loadtxt("cat-py.txt")).max()
+sys.exit(0 if d <= 1e-6 else f"max |mlo - xgboost| = {d}")' || fail "categorical scores differ from Python"
+pass "categorical scores equal Python's"
+expect_error 3 "native engine refuses categorical splits" mlo score-batch catm -i cat.csv -o n.csv --engine native
+assert_contains "$ERR" "categorical splits" "message says why"
+expect_rc 0 "register without a spec takes names and types from the model" mlo register catn --model cat.json
+assert_contains "$(mlo show catn)" "{name: c, type: categorical}" "embedded feature types"
 finish

@@ -13,6 +13,7 @@ needs() {  # a missing prerequisite skips locally and fails on CI
 [ -f "$BUILD_DIR/generated/stamp" ] || needs "man pages not generated (help2man missing at build time?)"
 [ "$(id -u)" = 0 ] || needs "installing a .deb needs root"
 command -v apt-get >/dev/null && command -v dpkg-shlibdeps >/dev/null || needs "apt-get/dpkg-dev missing"
+command -v zsh >/dev/null && command -v fish >/dev/null || needs "zsh/fish missing (completion checks)"
 if dpkg-query -W -f='${Status}' mlo 2>/dev/null | grep -q "install ok installed"; then
   needs "a package named mlo is already installed; not touching it"
 fi
@@ -68,6 +69,12 @@ complete_words() {
 assert_eq "$(complete_words mlo score-)" "score-batch" "completion of 'mlo score-'"
 assert_contains "$(complete_words mlo --store s drift --re)" "--reference --report" "completion of drift options"
 pass "bash completion"
+# zsh and fish completions: valid syntax, and fish completes from the installed file.
+zsh -n /usr/share/zsh/vendor-completions/_mlo || fail "_mlo is not valid zsh"
+fish --no-execute /usr/share/fish/vendor_completions.d/mlo.fish || fail "mlo.fish is not valid fish"
+assert_contains "$(fish -c "source /usr/share/fish/vendor_completions.d/mlo.fish; complete -C 'mlo drift --re'")" \
+  "--report" "fish completion of drift options"
+pass "zsh and fish completions"
 
 # --- the README demo with the installed binary (small data to stay fast) ----------------------
 expect_rc 0 "demo with /usr/bin/mlo" env MLO=/usr/bin/mlo DEMO_OUT="$TEST_TMP/demo" DEMO_ROWS=20000 \

@@ -17,10 +17,10 @@ expect_rc 0 "train v3 (other eval data)" mlo train --config recipe.yaml --data b
 auc() { mlo --json show "fl:$1" | json_get 'd["manifest"]["training"]["eval"]["metrics"]["auc"]'; }
 
 # First promotion: no holder, but the default policy wants one approval not by the creator.
-before=$(tree_listing "$STORE")
+before=$(store_listing)
 expect_error 9 "promote without approval is refused" mlo promote fl:1 --to champion
 assert_contains "$ERR" "approvals (0 of 1 required approvals" "names the approvals gate"
-assert_eq "$(tree_listing "$STORE")" "$before" "refused promote leaves the store as it was"
+assert_eq "$(store_listing)" "$before" "refused promote leaves the store as it was"
 expect_rc 0 "creator approves" mlo approve fl:1 --comment "my own"
 expect_error 9 "creator's own approval does not count" mlo promote fl:1 --to champion
 MLO_ACTOR=alice expect_rc 0 "alice approves" mlo approve fl:1 --comment "looks good"
@@ -105,32 +105,35 @@ assert_contains "$OUT" "alice" "log shows who"
 expect_rc 0 "verify clean" mlo verify
 
 # Read path trust: hand-edit v1's manifest to point at v2's model blob.
-cp -a "$STORE" "$TEST_TMP/pristine"
-m1="$STORE/models/fl/versions/1.yaml"; m2="$STORE/models/fl/versions/2.yaml"
-d1=$(grep -o 'model: {digest: sha256:[0-9a-f]*' "$m1" | cut -d' ' -f3)
-d2=$(grep -o 'model: {digest: sha256:[0-9a-f]*' "$m2" | cut -d' ' -f3)
-chmod u+w "$m1"; sed -i "s/$d1/$d2/" "$m1"
+m1=models/fl/versions/1.yaml
+store_get $m1 >m1.orig || fail "read $m1"
+d1=$(grep -o 'model: {digest: sha256:[0-9a-f]*' m1.orig | cut -d' ' -f3)
+d2=$(store_get models/fl/versions/2.yaml | grep -o 'model: {digest: sha256:[0-9a-f]*' | cut -d' ' -f3)
+sed "s/$d1/$d2/" m1.orig >m1.edited
+store_put $m1 m1.edited
 expect_error 6 "show of a hand-edited manifest" mlo show fl:1
 assert_contains "$ERR" "modified after registration" "says why"
 expect_error 6 "score-batch of a hand-edited manifest" mlo score-batch fl:1 -i eval.csv -o out.csv
 assert_no_file out.csv
 expect_error 6 "drift of a hand-edited manifest" mlo drift fl:1 --current eval.csv --no-record
 expect_rc 0 "other versions still read" mlo show fl:2
-rm -rf "$STORE"; cp -a "$TEST_TMP/pristine" "$STORE"
+store_put $m1 m1.orig
 
 # Audit chain: edited, deleted, reordered events -> verify exit 6.
-ev="$STORE/models/fl/events"
+ev=models/fl/events
+store_get $ev/4.yaml >ev4.orig && store_get $ev/5.yaml >ev5.orig || fail "read events"
 for how in edit delete reorder; do
-  rm -rf "$STORE"; cp -a "$TEST_TMP/pristine" "$STORE"
   case $how in
-    edit) sed -i 's/actor: alice/actor: mallory/' "$ev/5.yaml"; grep -q mallory "$ev/5.yaml" || fail "edit" ;;
-    delete) rm "$ev/4.yaml" ;;
-    reorder) mv "$ev/4.yaml" "$TEST_TMP/x"; mv "$ev/5.yaml" "$ev/4.yaml"; mv "$TEST_TMP/x" "$ev/5.yaml" ;;
+    edit) sed 's/actor: alice/actor: mallory/' ev5.orig >ev5.edited; grep -q mallory ev5.edited || fail "edit"
+      store_put $ev/5.yaml ev5.edited ;;
+    delete) store_rm $ev/4.yaml ;;
+    reorder) store_put $ev/4.yaml ev5.orig; store_put $ev/5.yaml ev4.orig ;;
   esac
   expect_error 6 "verify finds a $how event" mlo verify
   assert_contains "$OUT" "events/" "names the event key ($how)"
+  store_put $ev/4.yaml ev4.orig; store_put $ev/5.yaml ev5.orig
 done
-rm -rf "$STORE"; cp -a "$TEST_TMP/pristine" "$STORE"
+expect_rc 0 "verify clean after restoring the events" mlo verify
 
 # HMAC: events written with MLO_AUDIT_KEY verify only under that key.
 export MLO_AUDIT_KEY=s3cret-key

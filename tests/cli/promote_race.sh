@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Alias compare-and-swap from separate processes: 16 concurrent promotes of different versions
+# Alias compare-and-swap from separate processes: 16 (8 against S3) concurrent promotes of different versions
 # to one alias each exit 0 or 5; the alias equals the last move in the audit chain; every win
 # has its event; verify is clean. Then promotes killed with SIGKILL at random moments: verify
 # never finds a problem, and the next promote finishes any move whose event a kill cut off.
 source "$(dirname "$0")/common.sh"
 
 KILLS=${MLO_PROMOTE_KILLS:-30}
-N=16
+N=${MLO_PROMOTE_N:-16}  # 8 against S3 (tests/CMakeLists.txt)
 mlo init >/dev/null
 make_tiny_model m.json 3
 for i in $(seq 1 $N); do
@@ -42,7 +42,7 @@ for i in $(seq 1 $N); do
     *) fail "promote $i: exit $rc: $(cat "$TEST_TMP/err.$i")" ;;
   esac
 done
-TESTS_RUN=$((TESTS_RUN + 1)); pass "16 concurrent promotes: $wins won, $losses lost (exit 5)"
+TESTS_RUN=$((TESTS_RUN + 1)); pass "$N concurrent promotes: $wins won, $losses lost (exit 5)"
 [ "$wins" -ge 1 ] || fail "nobody won"
 ids=$(moves_json | json_get '"\n".join(e["fields"]["id"] for e in d)')
 assert_eq "$(printf '%s\n' "$ids" | sort)" "$(sort "$TEST_TMP/won.ids")" "exactly the winners' moves are in the chain"

@@ -102,9 +102,9 @@ assert_eq "$(printf '%s' "$OUT" | json_get 'd["rows"]["out"]')" "4000" "rows out
 assert_eq "$(printf '%s' "$OUT" | json_get 'd["input"]["compression"]')" "gzip" "input compression"
 assert_eq "$(printf '%s' "$OUT" | json_get 'd["input"]["digest"]')" "sha256:$(sha256sum test.csv.gz | cut -d' ' -f1)" "input digest"
 record=$(printf '%s' "$OUT" | json_get 'd["run_record"]')
-assert_file "$STORE/$record"
-grep -q "kind: score" "$STORE/$record" || fail "run record content"
-grep -q "out: 4000" "$STORE/$record" || fail "run record rows"
+store_get "$record" >record.yaml || fail "run record $record is not in the store"
+grep -q "kind: score" record.yaml || fail "run record content"
+grep -q "out: 4000" record.yaml || fail "run record rows"
 run_id=$(printf '%s' "$OUT" | json_get 'd["run_id"]')
 assert_eq "$(basename "$record" .yaml)" "$run_id" "run record is stored under the run id it reports"
 pass "run record written: $record"

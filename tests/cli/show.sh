@@ -6,9 +6,9 @@ make_tiny_model m.json 3
 make_tiny_model m.ubj 3
 mlo register fd --model m.json --param eta=0.1 >/dev/null || fail "register 1"
 mlo register fd --model m.ubj --param eta=0.2 >/dev/null || fail "register 2"
-d1=$(sha256sum "$STORE/models/fd/versions/1.yaml" | cut -d' ' -f1)
-mkdir -p "$STORE/models/fd/aliases"
-printf 'version: 1\nmanifest: sha256:%s\nevent: 0\n' "$d1" >"$STORE/models/fd/aliases/champion.yaml"
+d1=$(store_digest models/fd/versions/1.yaml)
+printf 'version: 1\nmanifest: sha256:%s\nevent: 0\n' "$d1" >alias.yaml
+store_put models/fd/aliases/champion.yaml alias.yaml
 
 expect_rc 0 "show NAME is the latest" mlo show fd
 assert_contains "$OUT" "ref:      fd:2"
@@ -33,6 +33,7 @@ assert_eq "$(printf '%s' "$OUT" | json_get 'len(d["manifest"]["schema"]["feature
 expect_error 4 "show unknown alias" mlo show fd@canary
 expect_error 4 "show unknown version" mlo show fd:3
 expect_error 2 "show bad ref" mlo show 'fd:x'
-printf 'version: 2\nmanifest: sha256:%s\nevent: 0\n' "$d1" >"$STORE/models/fd/aliases/stale.yaml"
+printf 'version: 2\nmanifest: sha256:%s\nevent: 0\n' "$d1" >alias.yaml
+store_put models/fd/aliases/stale.yaml alias.yaml
 expect_error 6 "alias whose manifest digest does not match" mlo show fd@stale
 finish

@@ -51,6 +51,12 @@ Error path_error(const std::string& path, int err) {
 Result<OutputTarget> resolve_output_target(const std::string& path) {
   if (path.empty() || path.back() == '/')
     return make_error(ErrorCode::kUsage, "'" + path + "': not a file path");
+  // Outputs into an object store are planned (multipart, committed when complete), not built:
+  // refused rather than written to a local directory called "s3:".
+  if (path.rfind("s3://", 0) == 0)
+    return make_error(ErrorCode::kUsage, "'" + path +
+                                             "': writing to s3:// is not supported yet (write a "
+                                             "local file; inputs may be s3://)");
   OutputTarget target;
   target.path = path;
   std::string cur = path;

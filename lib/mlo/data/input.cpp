@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mlo/core/digest.hpp"
+#include "mlo/data/remote_input.hpp"
 
 namespace mlo {
 
@@ -72,6 +73,7 @@ struct InputStream::Impl {
   // gzip is decoded with zlib, not libarchive: libarchive skips the CRC-32 and length trailers.
   std::optional<z_stream> gz;
   std::vector<char> gz_in;
+  std::unique_ptr<RemoteSource> remote;  // s3://: owns `fd`
 
   ~Impl() {
     if (ar) archive_read_free(ar);
@@ -179,6 +181,7 @@ struct InputStream::Impl {
         if (errno == EINTR) continue;
         return make_error(ErrorCode::kRuntime, name + ": read failed: " + std::strerror(errno));
       }
+      if (n == 0 && remote) MLO_TRY(remote->finish());  // cut off early: an error, not EOF
       sha.update(buf, static_cast<size_t>(n));
       raw += static_cast<uint64_t>(n);
       return static_cast<size_t>(n);
@@ -233,6 +236,10 @@ Result<InputStream> InputStream::open(const std::string& path) {
   if (path == "-") {
     impl->name = "stdin";
     impl->fd = STDIN_FILENO;
+  } else if (is_remote_data_path(path)) {
+    impl->name = path;
+    MLO_ASSIGN_OR_RETURN(impl->remote, RemoteSource::open(path));
+    impl->fd = impl->remote->fd();
   } else {
     impl->name = path;
     impl->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mlo/model/model_document.hpp"
+
 namespace mlo {
 
 namespace {
@@ -11,6 +13,10 @@ namespace {
 Result<nlohmann::json> parse_model(std::string_view bytes) {
   // XGBoost writes JSON starting with '{' and UBJSON starting with its '{' marker too, so the
   // text parser is tried first and UBJSON second.
+  // Bare NaN tokens (categorical split conditions) are not JSON: see json_without_nonfinite.
+  const std::optional<std::string> finite =
+      model_is_json_text(bytes) ? json_without_nonfinite(bytes) : std::nullopt;
+  if (finite) bytes = *finite;
   nlohmann::json doc = nlohmann::json::parse(bytes, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded())
     doc = nlohmann::json::from_ubjson(bytes, /*strict=*/true, /*allow_exceptions=*/false);

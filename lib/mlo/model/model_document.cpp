@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -49,8 +50,13 @@ class Reader {
   explicit Reader(ModelDocument& doc) : doc_(doc) {}
   const std::string& error() const { return error_; }
 
-  // nlohmann SAX interface.
-  bool null() { return scalar_error("null"); }
+  // nlohmann SAX interface. A null among split conditions is a NaN XGBoost wrote as a bare
+  // `NaN` token (categorical splits; see json_without_nonfinite).
+  bool null() {
+    if (sink() != Sink::kCond) return scalar_error("null");
+    doc_.trees.back().cond.push_back(NAN);
+    return count_node();
+  }
   bool boolean(bool v) { return integer(v ? 1 : 0); }
   bool number_integer(json::number_integer_t v) { return integer(v); }
   bool number_unsigned(json::number_unsigned_t v) {
@@ -383,6 +389,40 @@ Status check_tree(const ModelDocument& doc, size_t i) {
 
 }  // namespace
 
+std::optional<std::string> json_without_nonfinite(std::string_view text) {
+  std::string out;
+  bool in_string = false, escaped = false, changed = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == 'N' || c == 'I' || (c == '-' && i + 1 < text.size() && text[i + 1] == 'I')) {
+      const std::string_view rest = text.substr(i);
+      const char* replacement = nullptr;
+      size_t length = 0;
+      if (rest.starts_with("NaN")) replacement = "null", length = 3;
+      if (rest.starts_with("Infinity")) replacement = "1e999", length = 8;
+      if (rest.starts_with("-Infinity")) replacement = "-1e999", length = 9;
+      if (replacement) {
+        if (!changed) out.assign(text.substr(0, i)), changed = true;
+        out += replacement;
+        i += length - 1;
+        continue;
+      }
+    }
+    if (changed) out.push_back(c);
+  }
+  if (!changed) return std::nullopt;
+  return out;
+}
+
 bool model_is_json_text(std::string_view bytes) {
   return bytes.size() >= 2 && bytes[0] == '{' &&
          (bytes[1] == '"' || std::isspace(static_cast<unsigned char>(bytes[1])));
@@ -421,6 +461,8 @@ Result<ModelDocument> ModelDocument::parse(std::string_view bytes) {
   ModelDocument doc;
   Reader reader(doc);
   bool ok = false;
+  std::optional<std::string> finite;
+  if (model_is_json_text(bytes) && (finite = json_without_nonfinite(bytes))) bytes = *finite;
   try {
     ok = json::sax_parse(
         bytes.begin(), bytes.end(), &reader,

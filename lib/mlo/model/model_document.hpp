@@ -18,6 +18,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,12 @@ struct ModelDocument {
 // True for bytes XGBoost 1.7 would read as JSON text ('{' then '"' or whitespace), false for
 // UBJSON ('{' then a type marker).
 bool model_is_json_text(std::string_view bytes);
+
+// XGBoost's JSON writer prints non-finite floats as bare NaN / Infinity / -Infinity tokens
+// (categorical splits have NaN split conditions), which JSON does not allow. Returns the text
+// with those tokens, outside strings, replaced by `null` (NaN) and +-1e999 (+-inf, as a JSON
+// parser reads it), or nullopt when there are none, so the common case costs no copy.
+std::optional<std::string> json_without_nonfinite(std::string_view text);
 
 // JSON text without insignificant whitespace (XGBoost 1.7 only recognises JSON text whose
 // second byte is '"'). Strings are copied as they are.

@@ -127,12 +127,13 @@ Result<NativeForest> NativeForest::from_document(const ModelDocument& doc) {
     const ModelTree& t = doc.trees[i];
     for (size_t k = 0; k < t.left.size(); ++k) {
       if (t.left[k] < 0) continue;
-      if (!std::isfinite(t.cond[k])) {
-        f.reason_ = fmt::format("tree {} has a non-finite split threshold", i);
-        return f;
-      }
+      // Categorical first: their split conditions are NaN by format, not by damage.
       if (!t.split_type.empty() && t.split_type[k] != 0) {
         f.reason_ = "categorical splits are not supported";
+        return f;
+      }
+      if (!std::isfinite(t.cond[k])) {
+        f.reason_ = fmt::format("tree {} has a non-finite split threshold", i);
         return f;
       }
     }

@@ -2,7 +2,7 @@
 // renames (see drift_run.hpp).
 #include <cstring>
 
-#include "mlo/core/atomic_file.hpp"
+#include "mlo/core/output_file.hpp"
 #include "mlo/core/time.hpp"
 #include "mlo/monitor/drift_run.hpp"
 #include "mlo/registry/run_record.hpp"
@@ -89,15 +89,16 @@ Result<std::string> write_drift_outputs(Store& store, const DriftResult& result,
     MLO_ASSIGN_OR_RETURN(Format f, format_of(path));
     formats.push_back(f);
   }
-  std::vector<AtomicFile> temps;  // destroyed uncommitted on any early return: temps removed
+  // Reports go through OutputGroup: /dev/null, FIFOs and symlinks are written the way a user
+  // expects, and all reports are replaced or none (see output_file.hpp).
+  OutputGroup group;
   for (size_t i = 0; i < outputs.reports.size(); ++i) {
     const std::string& path = outputs.reports[i];
-    auto file = AtomicFile::create(path);
+    auto file = group.add(path);
     if (!file.ok())
       return make_error(file.error().code, "report " + path + ": " + file.error().message);
-    if (Status st = file->write(render(result.report, formats[i])); !st.ok())
+    if (Status st = (*file)->write(render(result.report, formats[i])); !st.ok())
       return make_error(st.error().code, "report " + path + ": " + st.error().message);
-    temps.push_back(std::move(*file));
   }
   std::string key;
   if (outputs.record) {
@@ -107,17 +108,10 @@ Result<std::string> write_drift_outputs(Store& store, const DriftResult& result,
       return make_error(written.error().code, "run record: " + written.error().message);
     key = *written;
   }
-  for (size_t i = 0; i < temps.size(); ++i) {
-    if (Status st = temps[i].commit(); !st.ok()) {
-      std::string done;
-      for (size_t k = 0; k < i; ++k) done += (done.empty() ? "" : ", ") + outputs.reports[k];
-      return make_error(
-          st.error().code,
-          "report " + outputs.reports[i] + ": " + st.error().message +
-              (done.empty() ? "; no report was replaced" : "; already replaced: " + done) +
-              (key.empty() ? "" : "; run record " + key + " was written"));
-    }
-  }
+  if (Status st = group.commit_all(); !st.ok())
+    return make_error(
+        st.error().code,
+        st.error().message + (key.empty() ? "" : "; run record " + key + " was written"));
   return key;
 }
 

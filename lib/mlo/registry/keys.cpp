@@ -1,5 +1,7 @@
 #include "mlo/registry/keys.hpp"
 
+#include "mlo/core/digest.hpp"
+
 namespace mlo {
 
 std::optional<int64_t> parse_numbered_key(std::string_view key, std::string_view prefix) {
@@ -16,6 +18,16 @@ std::optional<int64_t> parse_numbered_key(std::string_view key, std::string_view
     n = n * 10 + (c - '0');
   }
   return n;
+}
+
+std::string digest_of_blob_key(std::string_view key) {
+  constexpr std::string_view kPrefix = "objects/sha256/";
+  if (key.size() != kPrefix.size() + 2 + 1 + 62 || key.substr(0, kPrefix.size()) != kPrefix ||
+      key[kPrefix.size() + 2] != '/')
+    return {};
+  std::string digest = std::string(kDigestPrefix);
+  digest.append(key.substr(kPrefix.size(), 2)).append(key.substr(kPrefix.size() + 3));
+  return is_valid_digest(digest) ? digest : std::string();
 }
 
 std::optional<ModelKey> split_model_key(std::string_view key) {

@@ -39,6 +39,10 @@ inline std::string alias_key(const std::string& name, const std::string& alias) 
 // nullopt.
 std::optional<int64_t> parse_numbered_key(std::string_view key, std::string_view prefix);
 
+// "objects/sha256/ab/<62 hex>" -> "sha256:ab<62 hex>"; "" for any other key (the inverse of
+// blob_key for valid blob keys only).
+std::string digest_of_blob_key(std::string_view key);
+
 // Splits "models/<name>/<kind>/<leaf>" into its parts; nullopt for keys of any other shape.
 struct ModelKey {
   std::string name;

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "mlo/core/yaml_io.hpp"
+#include "mlo/registry/alias.hpp"
 #include "mlo/registry/manifest.hpp"
 #include "mlo/registry/yaml_fields.hpp"
 
@@ -12,6 +13,7 @@ namespace {
 
 constexpr const char* kDefaultPolicy = R"(apiVersion: mlo/v1
 kind: PromotionPolicy
+alias: champion
 metric:
   enabled: true
   name: auc
@@ -51,13 +53,19 @@ Result<bool> optional_bool(const YAML::Node& map, const std::string& key, const 
 }
 
 Result<PromotionPolicy> decode(const YAML::Node& doc, const std::string& what) {
-  MLO_TRY(only_keys(doc, {"apiVersion", "kind", "metric", "approvals", "environment"}, what));
+  MLO_TRY(
+      only_keys(doc, {"apiVersion", "kind", "alias", "metric", "approvals", "environment"}, what));
   MLO_ASSIGN_OR_RETURN(std::string api, require_string(doc, "apiVersion", what));
   if (api != kApiVersion) return bad(what, "unsupported apiVersion '" + api + "'");
   MLO_ASSIGN_OR_RETURN(std::string kind, require_string(doc, "kind", what));
   if (kind != "PromotionPolicy")
     return bad(what, "kind is '" + kind + "', expected PromotionPolicy");
   PromotionPolicy p;
+  if (doc["alias"]) {
+    MLO_ASSIGN_OR_RETURN(p.alias, optional_string(doc, "alias", what));
+    if (Status st = validate_alias_name(p.alias); !st.ok())
+      return bad(what, "field 'alias': " + st.error().message);
+  }
   if (const YAML::Node m = doc["metric"]) {
     const std::string w = what + ": metric";
     MLO_TRY(only_keys(m, {"enabled", "name", "higher_is_better", "margin"}, w));

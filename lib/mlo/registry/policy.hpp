@@ -13,8 +13,9 @@
 namespace mlo {
 
 struct PromotionPolicy {
-  std::string source;          // file path, store key, or "built-in default"
-  bool compare_metric = true;  // metric.enabled
+  std::string source;              // file path, store key, or "built-in default"
+  std::string alias = "champion";  // the production alias: retrain compares against its holder
+  bool compare_metric = true;      // metric.enabled
   std::string metric = "auc";
   bool higher_is_better = true;
   double margin = 0.0;

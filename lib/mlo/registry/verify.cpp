@@ -1,5 +1,6 @@
 #include "mlo/registry/verify.hpp"
 
+#include <ctime>
 #include <map>
 #include <optional>
 #include <set>
@@ -12,7 +13,6 @@
 #include "mlo/registry/manifest.hpp"
 #include "mlo/registry/registry.hpp"
 #include "mlo/registry/state.hpp"
-#include "mlo/registry/store_files.hpp"
 #include "mlo/registry/store_init.hpp"
 
 namespace mlo {
@@ -52,7 +52,7 @@ class Verifier {
     if (!options_.model.empty() && by_model.empty())
       return make_error(ErrorCode::kNotFound, "model '" + options_.model + "' not found");
     for (const auto& [name, keys] : by_model) MLO_TRY(verify_model(name, keys));
-    if (options_.model.empty()) scan_local_files();
+    if (options_.model.empty()) check_strays();
     return std::move(report_);
   }
 
@@ -83,7 +83,7 @@ class Verifier {
   Status hash_all_blobs() {
     MLO_ASSIGN_OR_RETURN(std::vector<std::string> keys, store_.list(kObjectsPrefix));
     for (const auto& key : keys) {
-      std::string digest = digest_from_key(key);
+      std::string digest = digest_of_blob_key(key);
       if (digest.empty()) {
         note(key,
              "unexpected key under objects/ (not a sha256 blob; left by an interrupted write?)");
@@ -92,16 +92,6 @@ class Verifier {
       check_blob(digest, key);
     }
     return {};
-  }
-
-  static std::string digest_from_key(const std::string& key) {
-    const std::string prefix = "objects/sha256/";
-    if (key.size() != prefix.size() + 2 + 1 + 62 || key.rfind(prefix, 0) != 0 ||
-        key[prefix.size() + 2] != '/')
-      return {};
-    std::string digest =
-        std::string(kDigestPrefix) + key.substr(prefix.size(), 2) + key.substr(prefix.size() + 3);
-    return is_valid_digest(digest) ? digest : std::string();
   }
 
   const BlobState& check_blob(const std::string& digest, const std::string& key) {
@@ -336,17 +326,24 @@ class Verifier {
                        std::to_string(rec->version) + " hashes to " + it->second);
   }
 
-  // Local stores: what the key interface hides (dot-files, symlinks) is checked on disk.
-  void scan_local_files() {
-    for (const auto& f : scan_store_files(store_, options_.temp_age_seconds)) {
-      if (f.kind == StoreFileFinding::kSymlink)
-        problem(f.path,
+  // What the key interface hides (a local store's temp files and symlinks, an S3 store's
+  // incomplete uploads), asked of the backend without knowing which one it is.
+  void check_strays() {
+    auto strays = store_.list_strays();
+    if (!strays.ok()) {  // e.g. a read-only S3 user may not list uploads: not corruption
+      note("(store)", "cannot look for temp entries: " + strays.error().message);
+      return;
+    }
+    const int64_t now = static_cast<int64_t>(std::time(nullptr));
+    for (const auto& s : *strays) {
+      if (s.kind == StrayEntry::Kind::kSymlink)
+        problem(s.name,
                 "is a symlink inside the store (reads refuse it; replace it with the "
                 "file it points at or remove it)");
-      else
-        note(f.path,
-             "stray temp file older than an hour (left by an interrupted write; safe to "
-             "delete)");
+      else if (now - s.mtime >= options_.temp_age_seconds)
+        note(s.name,
+             "stray temp file older than an hour (left by an interrupted write; `mlo gc` "
+             "removes it)");
     }
   }
 

@@ -12,6 +12,7 @@
 #include "mlo/core/time.hpp"
 #include "mlo/metrics/metrics.hpp"
 #include "mlo/registry/alias.hpp"
+#include "mlo/registry/policy.hpp"
 #include "mlo/registry/run_record.hpp"
 #include "mlo/score/predictor.hpp"
 #include "mlo/train/recipe.hpp"
@@ -192,9 +193,14 @@ Result<RetrainOutcome> retrain(Store& store, const RetrainOptions& o,
     out.search = std::move(s);
   }
 
+  std::string alias = o.champion_alias;
+  if (alias.empty()) {
+    MLO_ASSIGN_OR_RETURN(PromotionPolicy policy, resolve_policy(store, recipe.name, std::nullopt));
+    alias = policy.alias;
+  }
   std::optional<Champion> champion;
-  MLO_ASSIGN_OR_RETURN(champion, load_champion(store, recipe.name, o.champion_alias, recipe.task,
-                                               out.champion_note));
+  MLO_ASSIGN_OR_RETURN(champion,
+                       load_champion(store, recipe.name, alias, recipe.task, out.champion_note));
   if (champion) {
     in.on_eval_rows = [&](const Table& table, const std::vector<size_t>& rows) -> Status {
       if (progress.on_stage)
@@ -211,7 +217,9 @@ Result<RetrainOutcome> retrain(Store& store, const RetrainOptions& o,
       return {};
     };
   }
-  MLO_ASSIGN_OR_RETURN(out.training, train::train_recipe(recipe, in, progress));
+  MLO_ASSIGN_OR_RETURN(out.training, o.distributed ? train::train_recipe_distributed(
+                                                         recipe, in, *o.distributed, progress)
+                                                   : train::train_recipe(recipe, in, progress));
   if (out.champion) out.deltas = deltas(out.training.metrics, out.champion->metrics);
 
   RegisterRequest req = out.training.request;

@@ -28,6 +28,7 @@
 #include "mlo/retrain/drift_gate.hpp"
 #include "mlo/retrain/search.hpp"
 #include "mlo/store/store.hpp"
+#include "mlo/train/distributed.hpp"
 #include "mlo/train/train_pipeline.hpp"
 
 namespace mlo::retrain {
@@ -37,12 +38,17 @@ struct RetrainOptions {
   std::string data_path;
   std::optional<std::string> eval_path;  // else a holdout of data_path
   double holdout = 0.2;
-  std::string name;                         // register under this name (default: the parent's)
-  std::string champion_alias = "champion";  // compared against; absent alias = no comparison
+  std::string name;  // register under this name (default: the parent's)
+  // Compared against; "" = the alias named in the model's promotion policy (default
+  // "champion"). An alias that does not exist yet means no comparison.
+  std::string champion_alias;
   std::optional<std::string> drift_report;  // refit only if this drift report found drift
   SearchOptions search;                     // mode kNone: refit the parent's parameters
-  int threads = 0;                          // 0 = all cores
-  bool dry_run = false;                     // everything but the store writes
+  int threads = 0;                          // 0 = all cores (per worker when distributed)
+  // Set: the final fit runs on XGBoost's collective across local worker processes
+  // (train::train_recipe_distributed); a search's cross-validation still runs in-process.
+  std::optional<train::DistributedOptions> distributed;
+  bool dry_run = false;  // everything but the store writes
 };
 
 struct MetricDelta {

@@ -154,6 +154,22 @@ std::vector<std::string> children_of_keys(const std::vector<std::string>& keys,
   return children;
 }
 
+Status Store::remove_if_unchanged(const std::string& key, const ObjectInfo& seen) {
+  MLO_ASSIGN_OR_RETURN(ObjectInfo now, head(key));
+  if (now.size != seen.size || now.mtime != seen.mtime)
+    return make_error(ErrorCode::kConflict, "store " + url() + ": " + key + " changed meanwhile");
+  return remove(key);
+}
+
+Result<std::vector<StrayEntry>> Store::list_strays() {
+  return std::vector<StrayEntry>{};
+}
+
+Status Store::remove_stray(const StrayEntry& entry) {
+  return make_error(ErrorCode::kUsage,
+                    "store " + url() + ": " + entry.name + ": not a temporary entry of this store");
+}
+
 Result<std::vector<std::string>> Store::list_children(const std::string& prefix) {
   MLO_TRY(validate_children_prefix(prefix));
   MLO_ASSIGN_OR_RETURN(std::vector<std::string> keys, list(prefix));

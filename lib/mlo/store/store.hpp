@@ -7,7 +7,9 @@
 // Contracts shared by every backend:
 //  - get/head on a missing key: kNotFound.
 //  - put_blob is idempotent: it hashes the stream, and skips the write when
-//    objects/sha256/<2 hex>/<62 hex> exists. After it returns, the blob is durable.
+//    objects/sha256/<2 hex>/<62 hex> exists. After it returns, the blob is durable, and its
+//    mtime is recent even when it already existed (the existing blob is touched), so `mlo gc`
+//    never collects a blob a writer has just decided to reuse (registry/gc.hpp).
 //  - put_new is create-only: kConflict if the key exists (two racing writers: exactly one wins).
 //  - put_if replaces the key only if its current etag equals `expected_etag`; an empty
 //    expected_etag means "must not exist yet". kConflict on mismatch.
@@ -45,6 +47,19 @@ using ReadFn = std::function<Result<size_t>(char* buf, size_t cap)>;
 // An error stops the transfer and is returned by get_to.
 using WriteFn = std::function<Status(const char* data, size_t size)>;
 
+// Something a backend holds besides its keys, which list() never shows (Store::list_strays).
+struct StrayEntry {
+  enum class Kind {
+    kTemp,     // left by an interrupted write; removable with remove_stray once old enough
+    kSymlink,  // a link inside a local store: reads refuse it; never removed by mlo
+  };
+  Kind kind = Kind::kTemp;
+  std::string name;    // for messages: where it is, relative to the store's root
+  uint64_t size = 0;   // bytes it occupies (0 if unknown)
+  int64_t mtime = 0;   // seconds since the epoch (0 if unknown)
+  std::string handle;  // backend-private: what remove_stray needs to find it again
+};
+
 struct BlobInfo {
   std::string digest;  // "sha256:<hex>"
   uint64_t size = 0;
@@ -71,6 +86,12 @@ class Store {
   // answer from list(prefix).
   virtual Result<std::vector<std::string>> list_children(const std::string& prefix);
   virtual Status remove(const std::string& key) = 0;
+  // Removes `key` only if its size and mtime are still those of `seen` (a head() result):
+  // kConflict if it changed (e.g. put_blob touched a reused blob), kNotFound if it is gone. gc
+  // uses it so a blob a writer reuses at that very moment survives. Local and memory stores
+  // check and remove atomically; the default (S3 has no conditional delete) heads, then
+  // removes, leaving a window of one round trip.
+  virtual Status remove_if_unchanged(const std::string& key, const ObjectInfo& seen);
 
   virtual Result<BlobInfo> put_blob(const ReadFn& read) = 0;
   // put_blob from a regular file, any size (kNotFound if missing, kUsage if not a regular file).
@@ -81,12 +102,17 @@ class Store {
   virtual Status put_if(const std::string& key, std::string_view bytes,
                         const std::string& expected_etag) = 0;
 
+  // Housekeeping for verify and gc, without knowing the backend: what the store holds outside
+  // its keys. A local store reports its ".<name>.tmp-*" files and every symlink below its root
+  // (never followed); an S3 store its incomplete multipart uploads (as kTemp); the default (a
+  // backend with no hidden state, e.g. memory) reports nothing. Sorted by name.
+  virtual Result<std::vector<StrayEntry>> list_strays();
+  // Deletes one kTemp entry that list_strays() reported. kNotFound if it is already gone, kUsage
+  // for any other kind or an entry this backend did not produce.
+  virtual Status remove_stray(const StrayEntry& entry);
+
   // Human-readable location for messages ("/srv/mlo", "memory://t1").
   virtual std::string url() const = 0;
-  // Deprecated, kept for registry/store_files.cpp (the stale-temp and symlink scan of a local
-  // store) until that scan moves into the local backend: a local path for `key`, empty for other
-  // backends. Nothing else may use it.
-  virtual std::string local_path(const std::string& /*key*/) const { return {}; }
 };
 
 // Chooses a backend by URL scheme (store/open_store.cpp): "/path", "relative/path",

@@ -1,3 +1,5 @@
+#include <cmath>
+
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -174,4 +176,23 @@ TEST_CASE("compact_json removes whitespace outside strings only") {
   CHECK(model_is_json_text("{\"x\":1}"));
   CHECK(model_is_json_text("{\n}"));
   CHECK_FALSE(model_is_json_text("{i\x03"));
+}
+
+TEST_CASE("Bare NaN and Infinity tokens outside strings are read as non-finite numbers") {
+  CHECK_FALSE(json_without_nonfinite(R"({"a":[1.5,2],"s":"NaN"})"));
+  auto t = json_without_nonfinite(R"({"c":[NaN,-Infinity,Infinity],"s":"NaN \"Infinity\""})");
+  REQUIRE(t);
+  CHECK(*t == R"({"c":[null,-1e999,1e999],"s":"NaN \"Infinity\""})");
+  // A real model whose split condition is NaN in JSON text still parses (categorical splits
+  // are written that way); the NaN reaches the tree as NaN.
+  json m = base_model();
+  std::string text = m.dump();
+  auto& cond = m["learner"]["gradient_booster"]["model"]["trees"][0]["split_conditions"];
+  const std::string first = cond[0].dump();
+  const size_t at = text.find("\"split_conditions\":[" + first);
+  REQUIRE(at != std::string::npos);
+  text.replace(at + 20, first.size(), "NaN");
+  auto doc = ModelDocument::parse(text);
+  REQUIRE(doc.ok());
+  CHECK(std::isnan(doc->trees[0].cond[0]));
 }

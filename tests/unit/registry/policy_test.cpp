@@ -28,6 +28,8 @@ TEST_CASE("the shipped example policy is the built-in default") {
   auto builtin = parse_policy(default_policy_yaml(), "built-in");
   REQUIRE(shipped.ok());
   REQUIRE(builtin.ok());
+  CHECK(shipped->alias == builtin->alias);
+  CHECK(builtin->alias == "champion");
   CHECK(shipped->metric == builtin->metric);
   CHECK(shipped->compare_metric == builtin->compare_metric);
   CHECK(shipped->higher_is_better == builtin->higher_is_better);
@@ -48,6 +50,8 @@ TEST_CASE("policies reject typos and bad values") {
   CHECK(code("") == 0);
   CHECK(code("metric: {name: logloss, higher_is_better: false, margin: 0.01}\n") == 0);
   CHECK(code("approvals: {required: 2, actors: [alice, bob], not_creator: false}\n") == 0);
+  CHECK(parse_policy(head + "alias: production\n", "p")->alias == "production");
+  CHECK(code("alias: 'no/slash'\n") == 3);
   CHECK(code("approval: {required: 2}\n") == 3);
   CHECK(code("metric: {name: auc, margn: 0.1}\n") == 3);
   CHECK(code("metric: {name: auc, margin: -1}\n") == 3);

@@ -43,7 +43,10 @@ ModelVersion train_v1(Store& store, const std::string& data,
 void set_alias(Store& store, const std::string& name, const std::string& alias, int64_t version) {
   auto rec = load_version_record(store, name, version);
   REQUIRE(rec.ok());
-  AliasRecord a{alias, version, rec->digest, 0};
+  AliasRecord a;
+  a.alias = alias;
+  a.version = version;
+  a.manifest = rec->digest;
   REQUIRE(store.put_new(alias_key(name, alias), a.to_yaml()).ok());
 }
 
@@ -131,6 +134,36 @@ TEST_CASE("the champion is scored on exactly the candidate's eval rows") {
   CHECK(r->registered.manifest.champion->metrics == r->champion->metrics);
   CHECK(doc["eval_data"]["digest"] == r->registered.manifest.eval_data->digest);
   CHECK(doc["champion"]["metrics"]["auc"].get<double>() == r->champion->metrics.at("auc"));
+}
+
+TEST_CASE("the compared alias comes from the promotion policy unless one is given") {
+  test::TempDir dir;
+  auto store = fresh_store();
+  auto data = test::write_binary_csv(dir / "a.csv", 300, 1);
+  train_v1(*store, data);
+  set_alias(*store, "tiny", "production", 1);
+  // Built-in policy: alias champion, which does not exist here.
+  auto none = retrain::retrain(*store, [&] {
+    auto o = options("tiny:1", data);
+    o.dry_run = true;
+    return o;
+  }());
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->champion);
+  REQUIRE(store
+              ->put_new("policies/tiny.yaml",
+                        "apiVersion: mlo/v1\nkind: PromotionPolicy\nalias: production\n")
+              .ok());
+  auto o = options("tiny:1", data);
+  o.dry_run = true;
+  auto by_policy = retrain::retrain(*store, o);
+  REQUIRE(by_policy.ok());
+  REQUIRE(by_policy->champion);
+  CHECK(by_policy->champion->alias == "production");
+  o.champion_alias = "champion";  // an explicit alias wins over the policy
+  auto explicit_alias = retrain::retrain(*store, o);
+  REQUIRE(explicit_alias.ok());
+  CHECK_FALSE(explicit_alias->champion);
 }
 
 TEST_CASE("retrain is reproducible: two stores, byte-identical model blobs") {

@@ -77,6 +77,16 @@ Status FaultyStore::remove(const std::string& key) {
   return inner_.remove(key);
 }
 
+Status FaultyStore::remove_if_unchanged(const std::string& key, const ObjectInfo& seen) {
+  if (next_mutation(false) == Fault::kFail) return injected_fault("remove " + key);
+  return inner_.remove_if_unchanged(key, seen);
+}
+
+Status FaultyStore::remove_stray(const StrayEntry& entry) {
+  if (next_mutation(false) == Fault::kFail) return injected_fault("remove_stray " + entry.name);
+  return inner_.remove_stray(entry);
+}
+
 Result<BlobInfo> FaultyStore::put_blob(const ReadFn& read) {
   Fault fault = next_mutation(true);
   if (fault == Fault::kNone) return inner_.put_blob(read);

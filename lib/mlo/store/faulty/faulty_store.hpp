@@ -1,8 +1,8 @@
 // FaultyStore: wraps another Store and injects failures, for crash and recovery tests
 // (DESIGN.md section 2: "a crash at any point leaves only unreferenced blobs").
 //
-//  - fail_at = k: the k-th mutating operation (put_blob, put_new, put_if, remove; counted from
-//    1) does nothing and fails with kRuntime "injected fault". Like a crash just before it.
+//  - fail_at = k: the k-th mutating operation (put_blob, put_new, put_if, the removals; counted
+//    from 1) does nothing and fails with kRuntime "injected fault". Like a crash just before it.
 //  - truncate_at = k: the k-th write (put_blob, put_new, put_if) stores only the first half of
 //    its bytes in the wrapped store, then fails with kRuntime "injected torn write". A real
 //    backend must never expose such a prefix; this exists to prove readers detect it
@@ -27,7 +27,7 @@ struct FaultyOptions {
 
 struct FaultyCounters {
   uint64_t reads = 0;      // get, head, list, list_children
-  uint64_t mutations = 0;  // put_blob, put_new, put_if, remove (attempted)
+  uint64_t mutations = 0;  // put_blob, put_new, put_if, removals (attempted)
   uint64_t writes = 0;     // put_blob, put_new, put_if (attempted)
   uint64_t injected = 0;   // faults injected so far
 };
@@ -43,12 +43,14 @@ class FaultyStore : public Store {
   Result<std::vector<std::string>> list(const std::string& prefix) override;
   Result<std::vector<std::string>> list_children(const std::string& prefix) override;
   Status remove(const std::string& key) override;
+  Status remove_if_unchanged(const std::string& key, const ObjectInfo& seen) override;
   Result<BlobInfo> put_blob(const ReadFn& read) override;
   Status put_new(const std::string& key, std::string_view bytes) override;
   Status put_if(const std::string& key, std::string_view bytes,
                 const std::string& expected_etag) override;
   std::string url() const override { return inner_.url(); }
-  std::string local_path(const std::string& key) const override { return inner_.local_path(key); }
+  Result<std::vector<StrayEntry>> list_strays() override { return inner_.list_strays(); }
+  Status remove_stray(const StrayEntry& entry) override;  // a mutation (may be failed)
 
   FaultyCounters counters() const;
   // Re-arms the store; counters restart at zero so fail_at/truncate_at count from now on.

@@ -169,6 +169,17 @@ Result<bool> LocalStore::exists(const std::string& path) const {
                     "store " + root_ + ": " + path + ": " + std::strerror(errno));
 }
 
+Result<bool> LocalStore::reuse_blob(const std::string& path) const {
+  // Touching (not just stat-ing) the blob makes it recent for gc (store.hpp); a blob gc removed
+  // a moment ago fails with ENOENT and is simply written again.
+  if (::utimensat(AT_FDCWD, path.c_str(), nullptr, AT_SYMLINK_NOFOLLOW) == 0) return true;
+  if (errno == ENOENT || errno == ENOTDIR) return false;
+  // A store shared read-only with this user: the blob is there, it just cannot be refreshed.
+  if (is_write_denied(errno)) return exists(path);
+  return make_error(ErrorCode::kRuntime,
+                    "store " + root_ + ": " + path + ": " + std::strerror(errno));
+}
+
 // mkdir -p that fsyncs the parent of every directory it creates, so a blob renamed into a new
 // directory is still reachable after a crash.
 Status LocalStore::ensure_dir(const std::string& dir) {
@@ -370,7 +381,7 @@ Result<BlobInfo> LocalStore::put_blob(const ReadFn& read) {
   }
   BlobInfo info{hash.finish(), size, false};
   const std::string target = local_path(blob_key(info.digest));
-  MLO_ASSIGN_OR_RETURN(bool existed, exists(target));
+  MLO_ASSIGN_OR_RETURN(bool existed, reuse_blob(target));
   if (existed) {
     info.existed = true;
     return info;  // `temp` removes itself
@@ -456,7 +467,7 @@ Result<BlobInfo> LocalStore::put_file(const std::string& path) {
   }
   BlobInfo info{hash.finish(), size, false};
   const std::string target = local_path(blob_key(info.digest));
-  MLO_ASSIGN_OR_RETURN(bool existed, exists(target));
+  MLO_ASSIGN_OR_RETURN(bool existed, reuse_blob(target));
   if (existed) {
     info.existed = true;
     return info;  // `copy` is cancelled, then `temp` removes itself

@@ -33,12 +33,17 @@ class LocalStore : public Store {
   // One directory read: <root>/<prefix>; sub-directories are reported even when empty.
   Result<std::vector<std::string>> list_children(const std::string& prefix) override;
   Status remove(const std::string& key) override;
+  Status remove_if_unchanged(const std::string& key, const ObjectInfo& seen) override;
   Result<BlobInfo> put_blob(const ReadFn& read) override;
   Status put_new(const std::string& key, std::string_view bytes) override;
   Status put_if(const std::string& key, std::string_view bytes,
                 const std::string& expected_etag) override;
+  // Temp files (".<name>.tmp-*", left by a write that died before its rename) and symlinks
+  // anywhere below the root, found by a walk that never follows a link. remove_stray unlinks a
+  // temp file, opening its directories one at a time with O_NOFOLLOW.
+  Result<std::vector<StrayEntry>> list_strays() override;
+  Status remove_stray(const StrayEntry& entry) override;
   std::string url() const override { return root_; }
-  std::string local_path(const std::string& key) const override { return root_ + "/" + key; }
 
   // Hashes the file in one read pass, and only if the blob is new copies it in the kernel
   // (copy_file_range) instead of a read/hash/write loop. kIntegrity if the file changed (size or
@@ -52,8 +57,11 @@ class LocalStore : public Store {
   Status ensure_dir(const std::string& dir);
   Error write_error(int err) const;
   Result<bool> exists(const std::string& path) const;
+  // put_blob/put_file of a blob already stored: true after refreshing its mtime, false if absent.
+  Result<bool> reuse_blob(const std::string& path) const;
   // Opens `key` for reading without following any symlink below the root; fills `st`.
   Result<int> open_key(const std::string& key, struct stat* st) const;
+  std::string local_path(const std::string& key) const { return root_ + "/" + key; }
 
   std::string root_;
   std::chrono::milliseconds lock_timeout_{10'000};

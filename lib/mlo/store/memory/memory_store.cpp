@@ -92,6 +92,19 @@ Status MemoryStore::remove(const std::string& key) {
   return {};
 }
 
+Status MemoryStore::remove_if_unchanged(const std::string& key, const ObjectInfo& seen) {
+  MLO_TRY(validate_key(key));
+  std::lock_guard<std::mutex> lock(data_->mutex);
+  auto it = data_->objects.find(key);
+  if (it == data_->objects.end())
+    return make_error(ErrorCode::kNotFound, url() + ": no such key: " + key);
+  if (it->second.size() != seen.size || data_->mtimes[key] != seen.mtime)
+    return make_error(ErrorCode::kConflict, url() + ": " + key + " changed meanwhile");
+  data_->objects.erase(it);
+  data_->mtimes.erase(key);
+  return {};
+}
+
 Result<BlobInfo> MemoryStore::put_blob(const ReadFn& read) {
   std::string bytes;
   std::vector<char> buf(1 << 20);
@@ -107,7 +120,7 @@ Result<BlobInfo> MemoryStore::put_blob(const ReadFn& read) {
   const std::string key = blob_key(info.digest);
   auto [it, inserted] = data_->objects.try_emplace(key, std::move(bytes));
   info.existed = !inserted;
-  if (inserted) data_->mtimes[key] = now_seconds();
+  data_->mtimes[key] = now_seconds();  // a reused blob is refreshed too (store.hpp)
   return info;
 }
 

@@ -25,6 +25,7 @@ class MemoryStore : public Store {
   Result<std::vector<std::string>> list(const std::string& prefix) override;
   Result<std::vector<std::string>> list_children(const std::string& prefix) override;
   Status remove(const std::string& key) override;
+  Status remove_if_unchanged(const std::string& key, const ObjectInfo& seen) override;
   Result<BlobInfo> put_blob(const ReadFn& read) override;
   Status put_new(const std::string& key, std::string_view bytes) override;
   Status put_if(const std::string& key, std::string_view bytes,

@@ -14,7 +14,8 @@
 //  - put_blob hashes first (spooling a stream to an unlinked temp file), then HEADs the blob
 //    key and uploads only a missing blob: one PUT whose x-amz-content-sha256 is the blob's
 //    digest (the server rejects corrupted bytes), or above the part size a multipart upload
-//    with parallel parts, aborted on failure.
+//    with parallel parts, aborted on failure. A present blob older than 10 minutes is refreshed
+//    by a server-side copy onto itself, so gc sees it as recent (store.hpp).
 //  - Error messages never contain credentials or signatures.
 #pragma once
 
@@ -45,6 +46,10 @@ class S3Store : public Store {
   Status put_new(const std::string& key, std::string_view bytes) override;
   Status put_if(const std::string& key, std::string_view bytes,
                 const std::string& expected_etag) override;
+  // Incomplete multipart uploads under the prefix (kTemp, mtime = initiation); remove_stray
+  // aborts one.
+  Result<std::vector<StrayEntry>> list_strays() override;
+  Status remove_stray(const StrayEntry& entry) override;
   std::string url() const override;
 
   // Creates the bucket (for tests and `mlo init` on a fresh endpoint); fine if it exists.
@@ -69,6 +74,8 @@ class S3Store : public Store {
   Error failure(const Call& call, const s3::HttpResponse& response) const;
   Status conditional_put(const std::string& key, std::string_view bytes,
                          const std::string& expected_etag);
+  // True when the blob is already stored (HEAD, same size); an old one is refreshed first.
+  Result<bool> reuse_blob(const BlobInfo& info);
   Status upload_blob(int fd, uint64_t size, const std::string& digest);
   Status upload_multipart(int fd, uint64_t size, const std::string& object);
   Result<std::vector<std::string>> list_raw(const std::string& prefix, bool delimit);

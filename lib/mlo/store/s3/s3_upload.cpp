@@ -3,10 +3,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <thread>
 
 #include "mlo/core/digest.hpp"
@@ -19,6 +22,19 @@ namespace {
 
 constexpr size_t kBufferSize = 1 << 20;
 constexpr uint64_t kMaxParts = 10000;  // the S3 limit
+// A reused blob older than this is refreshed (reuse_blob); gc's grace period must exceed it.
+constexpr int64_t kRefreshAge = 600;
+
+// "2026-12-01T10:00:00.000Z" -> seconds since the epoch (0 if malformed).
+int64_t parse_iso8601(const std::string& text) {
+  struct tm tm {};
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+    return 0;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<int64_t>(::timegm(&tm));
+}
 
 struct Fd {
   int fd = -1;
@@ -87,13 +103,8 @@ Result<BlobInfo> S3Store::put_blob(const ReadFn& read) {
     size += n;
   }
   BlobInfo info{hash.finish(), size, false};
-  auto present = head(blob_key(info.digest));
-  if (present.ok() && present->size == size) {
-    info.existed = true;
-    return info;
-  }
-  if (!present.ok() && present.error().code != ErrorCode::kNotFound) return present.error();
-  MLO_TRY(upload_blob(spool.fd, size, info.digest));
+  MLO_ASSIGN_OR_RETURN(info.existed, reuse_blob(info));
+  if (!info.existed) MLO_TRY(upload_blob(spool.fd, size, info.digest));
   return info;
 }
 
@@ -108,12 +119,8 @@ Result<BlobInfo> S3Store::put_file(const std::string& path) {
   ::posix_fadvise(in.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   MLO_ASSIGN_OR_RETURN(auto hashed, hash_fd(in.fd, path));
   BlobInfo info{hashed.first, hashed.second, false};
-  auto present = head(blob_key(info.digest));
-  if (present.ok() && present->size == info.size) {
-    info.existed = true;
-    return info;
-  }
-  if (!present.ok() && present.error().code != ErrorCode::kNotFound) return present.error();
+  MLO_ASSIGN_OR_RETURN(info.existed, reuse_blob(info));
+  if (info.existed) return info;
   MLO_TRY(upload_blob(in.fd, info.size, info.digest));
   struct stat after {};
   if (::fstat(in.fd, &after) != 0 || static_cast<uint64_t>(after.st_size) != info.size ||
@@ -123,6 +130,73 @@ Result<BlobInfo> S3Store::put_file(const std::string& path) {
     return make_error(ErrorCode::kIntegrity, path + ": file changed while it was being stored");
   }
   return info;
+}
+
+Result<bool> S3Store::reuse_blob(const BlobInfo& info) {
+  const std::string key = blob_key(info.digest);
+  auto present = head(key);
+  if (!present.ok())
+    return present.error().code == ErrorCode::kNotFound ? Result<bool>(false) : present.error();
+  if (present->size != info.size) return false;
+  if (std::time(nullptr) - present->mtime < kRefreshAge) return true;
+  // Old: the caller is about to refer to it, so it must look fresh to gc (store.hpp). A
+  // server-side copy onto itself renews Last-Modified without moving the bytes.
+  Call copy{"PUT", key};
+  copy.headers = {{"x-amz-copy-source", "/" + s3::uri_encode(config_.bucket, false) + "/" +
+                                            s3::uri_encode(object_key(key), true)},
+                  {"x-amz-metadata-directive", "REPLACE"}};
+  MLO_ASSIGN_OR_RETURN(s3::HttpResponse r, send(copy));
+  // A 200 can still carry an <Error> document; any refusal (e.g. objects over 5 GiB) means
+  // uploading it again, which refreshes it just as well.
+  return r.status == 200 && r.body.find("<Error>") == std::string::npos;
+}
+
+Result<std::vector<StrayEntry>> S3Store::list_strays() {
+  // Incomplete multipart uploads (a process killed mid-upload, an abort that failed): invisible
+  // to ListObjects, but their parts are stored and billed.
+  const std::string base = config_.prefix.empty() ? "" : config_.prefix + "/";
+  std::vector<StrayEntry> out;
+  std::string key_marker, id_marker;
+  for (;;) {
+    Call call{"GET", ""};
+    call.query = {{"uploads", ""}, {"prefix", base}};
+    if (!key_marker.empty()) call.query.emplace_back("key-marker", key_marker);
+    if (!id_marker.empty()) call.query.emplace_back("upload-id-marker", id_marker);
+    MLO_ASSIGN_OR_RETURN(s3::HttpResponse r, send(call));
+    if (r.status != 200) return failure(call, r);
+    for (std::string_view upload : s3::xml_elements(r.body, "Upload")) {
+      StrayEntry entry;
+      std::string key = s3::xml_text(upload, "Key");
+      if (key.compare(0, base.size(), base) != 0) continue;
+      key.erase(0, base.size());
+      const std::string id = s3::xml_text(upload, "UploadId");
+      entry.name = key + " (incomplete multipart upload " + id + ")";
+      entry.handle = key + "\n" + id;
+      entry.mtime = parse_iso8601(s3::xml_text(upload, "Initiated"));
+      out.push_back(std::move(entry));
+    }
+    key_marker = s3::xml_text(r.body, "NextKeyMarker");
+    id_marker = s3::xml_text(r.body, "NextUploadIdMarker");
+    if (s3::xml_text(r.body, "IsTruncated") != "true" || key_marker.empty()) break;
+  }
+  std::sort(out.begin(), out.end(),
+            [](const StrayEntry& a, const StrayEntry& b) { return a.name < b.name; });
+  return out;
+}
+
+Status S3Store::remove_stray(const StrayEntry& entry) {
+  const size_t nl = entry.handle.find('\n');
+  if (entry.kind != StrayEntry::Kind::kTemp || nl == std::string::npos ||
+      !validate_key(entry.handle.substr(0, nl)).ok())
+    return Store::remove_stray(entry);
+  Call abort{"DELETE", entry.handle.substr(0, nl)};
+  abort.query = {{"uploadId", entry.handle.substr(nl + 1)}};
+  MLO_ASSIGN_OR_RETURN(s3::HttpResponse r, send(abort));
+  if (r.status == 404)
+    return make_error(ErrorCode::kNotFound,
+                      "store " + url() + ": " + entry.name + ": already gone");
+  if (r.status != 204 && r.status != 200) return failure(abort, r);
+  return {};
 }
 
 Status S3Store::upload_blob(int fd, uint64_t size, const std::string& digest) {

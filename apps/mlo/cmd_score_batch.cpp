@@ -38,8 +38,8 @@ struct ScoreBatchFlags {
   std::string engine = "auto";
   std::string on_bad_row = "fail";
   size_t chunk_kib = 2048;
-  std::string shadow;  // --shadow REF2
-  std::string canary;  // --canary REF2:P%
+  std::string shadow;   // --shadow REF2
+  std::string canary;   // --canary REF2:P%
   std::string explain;  // --explain K|all
 };
 
@@ -118,7 +118,8 @@ Result<ScoreOptions> make_options(const ScoreBatchFlags& f) {
 // --canary "REF2:P%" -> (REF2, P). REF2 may itself hold ':' (name:N), so split at the last.
 Result<std::pair<std::string, double>> parse_canary(const std::string& text) {
   const size_t colon = text.rfind(':');
-  const std::string bad = "--canary '" + text + "': expected REF:P% with 0 < P <= 100 (e.g. m@challenger:10%)";
+  const std::string bad =
+      "--canary '" + text + "': expected REF:P% with 0 < P <= 100 (e.g. m@challenger:10%)";
   if (colon == std::string::npos || colon == 0 || text.back() != '%') return usage(bad);
   const std::string pct = text.substr(colon + 1, text.size() - colon - 2);
   size_t used = 0;
@@ -157,7 +158,8 @@ Result<std::optional<Challenger>> load_challenger(Store& store, const ScoreBatch
     c->options.id_column = primary.passthrough.front();
   }
   auto rec = resolve_version(store, ref);
-  if (!rec.ok()) return make_error(rec.error().code, "challenger " + ref + ": " + rec.error().message);
+  if (!rec.ok())
+    return make_error(rec.error().code, "challenger " + ref + ": " + rec.error().message);
   c->rec = std::move(*rec);
   MLO_ASSIGN_OR_RETURN(Predictor p, Predictor::load(store, c->rec.manifest, engine));
   c->predictor.emplace(std::move(p));  // options.predictor is set once c has its final home
@@ -294,7 +296,8 @@ Result<int> score(const Context& ctx, const ScoreBatchFlags& f) {
   progress.reset();
   if (!result.ok()) {
     if (result.error().code == ErrorCode::kUsage && options.explain)
-      return make_error(ErrorCode::kUsage, "--explain " + f.explain + ": " + result.error().message);
+      return make_error(ErrorCode::kUsage,
+                        "--explain " + f.explain + ": " + result.error().message);
     return result.error();
   }
   const ScoreSummary& s = *result;

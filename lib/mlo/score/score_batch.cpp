@@ -1,8 +1,8 @@
 #include "mlo/score/score_batch.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -155,8 +155,8 @@ Status append_explained(const Plan& plan, WorkerState& st, Done& d) {
   const size_t width = plan.predictor->spec().features.size();
   for (size_t begin = 0; begin < n; begin += kExplainRows) {
     const size_t m = std::min(kExplainRows, n - begin);
-    MLO_TRY(plan.predictor->contributions(st.encoded.x.data() + begin * width, m,
-                                          st.contributions));
+    MLO_TRY(
+        plan.predictor->contributions(st.encoded.x.data() + begin * width, m, st.contributions));
     for (size_t i = begin; i < begin + m; ++i) {
       plan.formatter->append(st.block, st.encoded.rows[i], st.scores.data() + i * k, d.text);
       plan.explainer->format(st.contributions.data() + (i - begin) * (width + 1), st.order,
@@ -405,8 +405,10 @@ Result<ScoreSummary> score_batch(const Predictor& predictor, const ScoreOptions&
       return make_error(ErrorCode::kUsage,
                         "explanations cannot be combined with a shadow or canary challenger");
     if (predictor.task() != "binary" && predictor.task() != "regression")
-      return make_error(ErrorCode::kUsage, "explanations are for binary and regression models; "
-                                           "this one is " + predictor.task());
+      return make_error(ErrorCode::kUsage,
+                        "explanations are for binary and regression models; "
+                        "this one is " +
+                            predictor.task());
     std::vector<std::string> names;
     for (const auto& f : predictor.spec().features) names.push_back(f.name);
     MLO_ASSIGN_OR_RETURN(explainer,
@@ -424,8 +426,8 @@ Result<ScoreSummary> score_batch(const Predictor& predictor, const ScoreOptions&
     plan.challenger_encoder = &*challenger_encoder;
     plan.threshold = static_cast<float>(options.threshold);
     if (c.mode == ChallengerMode::kCanary) {
-      MLO_ASSIGN_OR_RETURN(std::vector<size_t> id, passthrough_sources({c.id_column}, plan.header,
-                                                                       in.name()));
+      MLO_ASSIGN_OR_RETURN(std::vector<size_t> id,
+                           passthrough_sources({c.id_column}, plan.header, in.name()));
       plan.id_col = id[0];
     }
     MLO_TRY(add_column(challenger_column(c.mode)));

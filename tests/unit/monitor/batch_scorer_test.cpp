@@ -48,7 +48,9 @@ BatchScorer scorer(const std::string& task, const std::string& slice = "") {
 TEST_CASE("batch scorer: binary labels must be 0 or 1; blanks are unlabelled") {
   auto s = scorer("binary", "g");
   REQUIRE(s.on_block("b.csv", kHeader,
-                     block({{"1", "1", "0.9", "x"}, {"2", "0", "0.2", ""}, {"3", "", "0.5", "x"},
+                     block({{"1", "1", "0.9", "x"},
+                            {"2", "0", "0.2", ""},
+                            {"3", "", "0.5", "x"},
                             {"4", "NA", "0.5", "x"}}))
               .ok());
   auto stats = s.label_stats();
@@ -75,8 +77,8 @@ TEST_CASE("batch scorer: binary labels must be 0 or 1; blanks are unlabelled") {
 
 TEST_CASE("batch scorer: regression labels are any finite number") {
   auto s = scorer("regression");
-  REQUIRE(s.on_block("r.csv", kHeader, block({{"1", "12.5", "11", ""}, {"2", "-3", "-2", ""}}))
-              .ok());
+  REQUIRE(
+      s.on_block("r.csv", kHeader, block({{"1", "12.5", "11", ""}, {"2", "-3", "-2", ""}})).ok());
   CHECK(s.label_stats()->labelled == 2);
   auto bad = s.on_block("r.csv", kHeader, block({{"3", "nope", "1", ""}}));
   REQUIRE_FALSE(bad.ok());

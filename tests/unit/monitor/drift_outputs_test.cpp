@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "monitor/monitor_fixture.hpp"
 #include "mlo/monitor/drift_run.hpp"
+#include "monitor/monitor_fixture.hpp"
 
 using namespace mlo;
 using namespace mlo::monitor;

@@ -2,8 +2,8 @@
 // the training distribution vs a shifted one, labels through the Predictor.
 #include <catch2/catch.hpp>
 
-#include "monitor/monitor_fixture.hpp"
 #include "mlo/monitor/drift_run.hpp"
+#include "monitor/monitor_fixture.hpp"
 
 using namespace mlo;
 using namespace mlo::monitor;
@@ -77,5 +77,6 @@ TEST_CASE("drift run: same distribution passes, a shifted batch drifts, labels a
   auto bad = run_drift(*tv.store, labelled);
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().code == ErrorCode::kInvalidInput);
-  CHECK(bad.error().message == tv.dir / "bad.csv" + ": line 3: label '7' in column 'y' is not 0 or 1");
+  CHECK(bad.error().message ==
+        tv.dir / "bad.csv" + ": line 3: label '7' in column 'y' is not 0 or 1");
 }

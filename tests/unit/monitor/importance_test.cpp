@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "monitor/monitor_fixture.hpp"
 #include "mlo/monitor/importance.hpp"
+#include "monitor/monitor_fixture.hpp"
 
 using namespace mlo;
 

@@ -32,9 +32,9 @@ TEST_CASE("explain: K is validated against the feature count") {
     auto f = ExplainFormatter::create(OutputFormat::kCsv, names, ExplainOptions{k, false});
     REQUIRE_FALSE(f.ok());
     CHECK(f.error().code == ErrorCode::kUsage);
-    CHECK(f.error().message ==
-          "cannot explain the top " + std::to_string(k) + " features of a model with 3 "
-          "(expected 1..3 or all)");
+    CHECK(f.error().message == "cannot explain the top " + std::to_string(k) +
+                                   " features of a model with 3 "
+                                   "(expected 1..3 or all)");
   }
   auto all = ExplainFormatter::create(OutputFormat::kCsv, names, ExplainOptions{0, true});
   REQUIRE(all.ok());
@@ -113,8 +113,8 @@ TEST_CASE("explain: score_batch rows carry XGBoost's contributions; they sum to 
     const bool missing = i % 7 == 0;
     text += std::to_string(a) + "," + (missing ? std::string("NA") : std::to_string(b)) + "," +
             std::to_string(c) + "\n";
-    x.insert(x.end(), {std::stof(std::to_string(a)),
-                       missing ? NAN : std::stof(std::to_string(b)), std::stof(std::to_string(c))});
+    x.insert(x.end(), {std::stof(std::to_string(a)), missing ? NAN : std::stof(std::to_string(b)),
+                       std::stof(std::to_string(c))});
     y.push_back(a + 0.5f * b > 0 ? 1.0f : 0.0f);
   }
   const std::string csv = dir.file("in.csv");
@@ -140,8 +140,8 @@ TEST_CASE("explain: score_batch rows carry XGBoost's contributions; they sum to 
     o.explain = ExplainOptions{0, true};
     auto sum = score_batch(*pred, o);
     REQUIRE(sum.ok());
-    CHECK(sum->output_columns == std::vector<std::string>{"score", "label", "explain",
-                                                          "explain_bias"});
+    CHECK(sum->output_columns ==
+          std::vector<std::string>{"score", "label", "explain", "explain_bias"});
     std::ifstream in(o.output);
     std::string line;
     std::getline(in, line);
@@ -157,7 +157,8 @@ TEST_CASE("explain: score_batch rows carry XGBoost's contributions; they sum to 
       CHECK(total == Approx(contrib[r * 4 + 3]).margin(1e-7));
       for (auto& [name, v] : parts) {
         const size_t f = static_cast<size_t>(name[1] - '0');
-        worst = std::max(worst, std::fabs(static_cast<double>(static_cast<float>(v) - contrib[r * 4 + f])));
+        worst = std::max(
+            worst, std::fabs(static_cast<double>(static_cast<float>(v) - contrib[r * 4 + f])));
         total += v;
       }
       CHECK(std::fabs(parts[0].second) >= std::fabs(parts[2].second));

@@ -15,15 +15,9 @@ export PYTHONPATH="$MLO_SOURCE_DIR/tests/python${PYTHONPATH:+:$PYTHONPATH}"
 # train.py OBJECTIVE MODEL: a model over numeric and categorical (index-encoded) features.
 cat > train.py <<'PY'
 import sys, numpy as np, xgboost as xgb, yaml
-from reference_encoding import read, encode
+from reference_encoding import read, encode, flights_spec
 df = read("train.csv")
-spec = {"features": [
-    {"name": "distance", "type": "numeric"},
-    {"name": "hour", "type": "numeric", "impute": 12.0},
-    {"name": "dow", "type": "numeric"},
-    {"name": "origin", "type": "categorical", "categories": sorted(df["origin"].dropna().unique().tolist())},
-    {"name": "dest", "type": "categorical", "categories": sorted(df["dest"].dropna().unique().tolist())},
-]}
+spec = flights_spec(df)
 objective = sys.argv[1]
 label = (df["delayed"] * 2.0 + df["distance"].fillna(500) / 1000.0) if objective.startswith("reg") else df["delayed"]
 params = {"objective": objective, "max_depth": 4, "eta": 0.3, "nthread": 1}

@@ -5,7 +5,7 @@
 # never finds a problem, and the next promote finishes any move whose event a kill cut off.
 source "$(dirname "$0")/common.sh"
 
-KILLS=${MLO_PROMOTE_KILLS:-30}
+KILLS=${MLO_PROMOTE_KILLS:-100}
 N=${MLO_PROMOTE_N:-16}  # 8 against S3 (tests/CMakeLists.txt)
 mlo init >/dev/null
 make_tiny_model m.json 3

@@ -14,15 +14,9 @@ gen_data --rows 4000 --seed 12 --id-start 100000 --null-rate 0.05 --new-category
 export PYTHONPATH="$MLO_SOURCE_DIR/tests/python${PYTHONPATH:+:$PYTHONPATH}"
 cat > train.py <<'PY'
 import sys, numpy as np, xgboost as xgb, yaml
-from reference_encoding import read, encode
+from reference_encoding import read, encode, flights_spec
 df = read("train.csv")
-spec = {"features": [
-    {"name": "distance", "type": "numeric"},
-    {"name": "hour", "type": "numeric", "impute": 12.0},
-    {"name": "dow", "type": "numeric"},
-    {"name": "origin", "type": "categorical", "categories": sorted(df["origin"].dropna().unique().tolist())},
-    {"name": "dest", "type": "categorical", "categories": sorted(df["dest"].dropna().unique().tolist())},
-]}
+spec = flights_spec(df)
 x = encode(df, spec)
 booster = xgb.train({"objective": sys.argv[1], "max_depth": 5, "eta": 0.3, "nthread": 1,
                      **({"num_class": 3} if sys.argv[1].startswith("multi") else {})},

@@ -24,3 +24,17 @@ def encode(df, spec):
                 v = np.where(np.isnan(v), f["impute"], v)
             cols.append(v)
     return np.column_stack(cols).astype(np.float32)
+
+
+def flights_spec(df):
+    """The preprocess spec the CLI tests train their Python models with: three numeric features
+    (hour imputed) and two categoricals indexed in sorted order of the training data's values."""
+    def levels(col):
+        return sorted(df[col].dropna().unique().tolist())
+    return {"features": [
+        {"name": "distance", "type": "numeric"},
+        {"name": "hour", "type": "numeric", "impute": 12.0},
+        {"name": "dow", "type": "numeric"},
+        {"name": "origin", "type": "categorical", "categories": levels("origin")},
+        {"name": "dest", "type": "categorical", "categories": levels("dest")},
+    ]}

@@ -387,23 +387,38 @@ Status check_tree(const ModelDocument& doc, size_t i) {
   return {};
 }
 
+// Which bytes of JSON text are inside string literals: feed every byte in order; true when the
+// byte is outside a string (the opening quote counts as inside). Shared by the two rewrites
+// below, which must never touch string contents.
+class JsonStringScanner {
+ public:
+  bool outside(char c) {
+    if (in_string_) {
+      if (escaped_)
+        escaped_ = false;
+      else if (c == '\\')
+        escaped_ = true;
+      else if (c == '"')
+        in_string_ = false;
+      return false;
+    }
+    if (c == '"') in_string_ = true;
+    return !in_string_;
+  }
+
+ private:
+  bool in_string_ = false, escaped_ = false;
+};
+
 }  // namespace
 
 std::optional<std::string> json_without_nonfinite(std::string_view text) {
   std::string out;
-  bool in_string = false, escaped = false, changed = false;
+  JsonStringScanner scanner;
+  bool changed = false;
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == 'N' || c == 'I' || (c == '-' && i + 1 < text.size() && text[i + 1] == 'I')) {
+    if (scanner.outside(c) && (c == 'N' || c == 'I' || c == '-')) {
       const std::string_view rest = text.substr(i);
       const char* replacement = nullptr;
       size_t length = 0;
@@ -413,7 +428,7 @@ std::optional<std::string> json_without_nonfinite(std::string_view text) {
       if (replacement) {
         if (!changed) out.assign(text.substr(0, i)), changed = true;
         out += replacement;
-        i += length - 1;
+        i += length - 1;  // the skipped bytes are letters: the scanner's state is unchanged
         continue;
       }
     }
@@ -431,23 +446,9 @@ bool model_is_json_text(std::string_view bytes) {
 std::string compact_json(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      out.push_back(c);
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-      out.push_back(c);
-    } else if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-      out.push_back(c);
-    }
-  }
+  JsonStringScanner scanner;
+  for (char c : text)
+    if (!scanner.outside(c) || (c != ' ' && c != '\n' && c != '\r' && c != '\t')) out.push_back(c);
   return out;
 }
 

@@ -2,6 +2,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -77,6 +81,36 @@ Status check_feature(const FeatureProfile& f, const std::string& what) {
 }
 }  // namespace
 
+namespace {
+// Counts must be JSON non-negative integers: nlohmann's get<uint64_t>() would convert a float
+// (1e60) or a negative number with undefined behaviour or wrap-around (found by fuzz_profile).
+struct BadCount : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+uint64_t count_of(const json& v, const char* field) {
+  if (!v.is_number_unsigned())
+    throw BadCount(std::string("field '") + field + "' is not a non-negative integer");
+  return v.get<uint64_t>();
+}
+uint64_t optional_count(const json& obj, const char* field) {
+  auto it = obj.find(field);
+  return it == obj.end() ? 0 : count_of(*it, field);
+}
+std::vector<uint64_t> counts_of(const json& v, const char* field) {
+  if (!v.is_array()) throw BadCount(std::string("field '") + field + "' is not a list");
+  std::vector<uint64_t> out;
+  out.reserve(v.size());
+  for (const auto& e : v) out.push_back(count_of(e, field));
+  return out;
+}
+std::map<std::string, uint64_t> category_counts(const json& v) {
+  if (!v.is_object()) throw BadCount("field 'categories' is not a mapping");
+  std::map<std::string, uint64_t> out;
+  for (const auto& [k, c] : v.items()) out.emplace(k, count_of(c, "categories"));
+  return out;
+}
+}  // namespace
+
 Result<Profile> Profile::from_json(std::string_view bytes, const std::string& what) {
   try {
     const json doc = json::parse(bytes);
@@ -84,7 +118,7 @@ Result<Profile> Profile::from_json(std::string_view bytes, const std::string& wh
       return make_error(ErrorCode::kInvalidInput,
                         what + ": not a profile (schema is not " + kProfileSchema + ")");
     Profile p;
-    p.rows = doc.at("rows").get<uint64_t>();
+    p.rows = count_of(doc.at("rows"), "rows");
     for (const auto& j : doc.at("features")) {
       FeatureProfile f;
       f.name = j.at("name").get<std::string>();
@@ -93,21 +127,21 @@ Result<Profile> Profile::from_json(std::string_view bytes, const std::string& wh
         return make_error(ErrorCode::kInvalidInput,
                           what + ": feature '" + f.name + "': unknown kind '" + kind + "'");
       f.kind = kind == "numeric" ? FeatureKind::kNumeric : FeatureKind::kCategorical;
-      f.rows = j.at("rows").get<uint64_t>();
-      f.nulls = j.at("nulls").get<uint64_t>();
-      f.type_errors = j.value("type_errors", uint64_t{0});
-      f.count = j.at("count").get<uint64_t>();
+      f.rows = count_of(j.at("rows"), "rows");
+      f.nulls = count_of(j.at("nulls"), "nulls");
+      f.type_errors = optional_count(j, "type_errors");
+      f.count = count_of(j.at("count"), "count");
       if (f.kind == FeatureKind::kNumeric) {
         f.min = j.at("min").get<double>();
         f.max = j.at("max").get<double>();
         f.mean = j.at("mean").get<double>();
         f.m2 = j.at("m2").get<double>();
         f.edges = j.at("edges").get<std::vector<double>>();
-        f.bins = j.at("bins").get<std::vector<uint64_t>>();
-        f.below_range = j.value("below_range", uint64_t{0});
+        f.bins = counts_of(j.at("bins"), "bins");
+        f.below_range = optional_count(j, "below_range");
       } else {
-        f.categories = j.at("categories").get<std::map<std::string, uint64_t>>();
-        f.other = j.value("other", uint64_t{0});
+        f.categories = category_counts(j.at("categories"));
+        f.other = optional_count(j, "other");
       }
       MLO_TRY(check_feature(f, what));
       p.features.push_back(std::move(f));
@@ -115,6 +149,8 @@ Result<Profile> Profile::from_json(std::string_view bytes, const std::string& wh
     return p;
   } catch (const json::exception& e) {
     return make_error(ErrorCode::kInvalidInput, what + ": malformed profile JSON: " + e.what());
+  } catch (const BadCount& e) {
+    return make_error(ErrorCode::kInvalidInput, what + ": malformed profile: " + e.what());
   }
 }
 

@@ -3,6 +3,7 @@
 #include <random>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "mlo/drift/compare.hpp"
 #include "mlo/drift/profile.hpp"
@@ -70,6 +71,25 @@ TEST_CASE("profile JSON round trip and malformed input") {
   CHECK(Profile::from_json("{\"schema\":\"x\"}", "t").error().code ==
         mlo::ErrorCode::kInvalidInput);
   CHECK(Profile::from_json("not json", "t").error().code == mlo::ErrorCode::kInvalidInput);
+}
+
+// Regression for a fuzz_profile finding: a count written as a huge float (or a negative or
+// fractional number) was converted to uint64 with undefined behaviour.
+TEST_CASE("profile counts must be non-negative integers") {
+  const nlohmann::json good = nlohmann::json::parse(build_reference(500, 2).to_json());
+  auto refused = [&](auto mutate, const std::string& field) {
+    nlohmann::json doc = good;
+    mutate(doc);
+    auto r = Profile::from_json(doc.dump(), "p.json");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == mlo::ErrorCode::kInvalidInput);
+    CHECK_THAT(r.error().message, Catch::Contains("'" + field + "'"));
+  };
+  refused([](auto& d) { d["rows"] = 8.88889e57; }, "rows");
+  refused([](auto& d) { d["features"][0]["count"] = -1; }, "count");
+  refused([](auto& d) { d["features"][0]["bins"][3] = 8.88889e57; }, "bins");
+  refused([](auto& d) { d["features"][0]["below_range"] = 0.5; }, "below_range");
+  refused([](auto& d) { d["features"][1]["categories"].begin().value() = 1.5; }, "categories");
 }
 
 TEST_CASE("merging batch profiles equals profiling the concatenation") {

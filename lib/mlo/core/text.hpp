@@ -23,6 +23,9 @@ std::string quote_value(std::string_view value, size_t max_bytes = 80);
 // cut (newlines, control characters and invalid UTF-8 bytes escaped).
 std::string escape_text(std::string_view text);
 
+// `text` for XML or HTML content and attribute values: & < > " as entities, the rest as it is.
+std::string markup_escape(std::string_view text);
+
 // Appends `s` as a JSON string literal: quotes, backslashes and control characters escaped,
 // each byte of an invalid UTF-8 sequence replaced by U+FFFD, so the document is always valid.
 void append_json_string(std::string& out, std::string_view s);

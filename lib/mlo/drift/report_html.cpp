@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "mlo/core/text.hpp"
 #include "mlo/drift/report.hpp"
 #include "mlo/drift/report_parts.hpp"
 
@@ -14,27 +15,7 @@ namespace mlo::drift {
 namespace {
 
 std::string esc(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return markup_escape(s);
 }
 
 constexpr const char* kStyle =

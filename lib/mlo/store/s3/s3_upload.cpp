@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "mlo/core/digest.hpp"
+#include "mlo/core/text.hpp"
 #include "mlo/store/s3/s3_store.hpp"
 #include "mlo/store/s3/xml.hpp"
 
@@ -269,7 +270,7 @@ Status S3Store::upload_multipart(int fd, uint64_t size, const std::string& key) 
     std::string xml = "<CompleteMultipartUpload>";
     for (uint64_t i = 0; i < parts; ++i)
       xml += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" +
-             s3::xml_escape(etags[i]) + "</ETag></Part>";
+             markup_escape(etags[i]) + "</ETag></Part>";
     xml += "</CompleteMultipartUpload>";
     Call complete{"POST", key};
     complete.query = {{"uploadId", upload_id}};

@@ -14,6 +14,5 @@ std::vector<std::string_view> xml_elements(std::string_view xml, std::string_vie
 // The decoded text of the first <tag>, or "".
 std::string xml_text(std::string_view xml, std::string_view tag);
 std::string xml_decode(std::string_view text);
-std::string xml_escape(std::string_view text);
 
 }  // namespace mlo::s3

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "mlo/core/digest.hpp"
+#include "mlo/store/source_file.hpp"
 
 namespace mlo {
 
@@ -71,26 +72,15 @@ Result<BlobInfo> put_blob_file(Store& store, const std::string& path) {
 }
 
 Result<BlobInfo> Store::put_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return make_error(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kRuntime,
-                      path + ": " + std::strerror(errno));
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return make_error(ErrorCode::kUsage, path + ": not a regular file");
-  }
-  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  auto info = put_blob([&](char* buf, size_t cap) -> Result<size_t> {
+  MLO_ASSIGN_OR_RETURN(SourceFile in, SourceFile::open(path));
+  return put_blob([&](char* buf, size_t cap) -> Result<size_t> {
     for (;;) {
-      ssize_t n = ::read(fd, buf, cap);
+      ssize_t n = ::read(in.fd(), buf, cap);
       if (n >= 0) return static_cast<size_t>(n);
       if (errno != EINTR)
         return make_error(ErrorCode::kRuntime, path + ": read failed: " + std::strerror(errno));
     }
   });
-  ::close(fd);
-  return info;
 }
 
 Status Store::get_to(const std::string& key, const WriteFn& sink) {

@@ -1,4 +1,5 @@
 #include "mlo/store/local/dir_walk.hpp"
+#include "mlo/store/source_file.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -24,13 +25,6 @@ struct Entry {
 // Not zero-filled: `mlo list` asks for thousands of small directories one list() at a time.
 struct DentsBuffer {
   std::unique_ptr<char[]> data = std::make_unique_for_overwrite<char[]>(kDentsBuffer);
-};
-
-struct FdGuard {
-  int fd = -1;
-  ~FdGuard() {
-    if (fd >= 0) ::close(fd);
-  }
 };
 
 Error walk_error(const std::string& what, int err) {
@@ -89,7 +83,7 @@ Status read_entries(int fd, const std::string& path, std::string_view first_segm
 }
 
 // Opens a directory for reading; `missing` (and fd -1) when it does not exist.
-Status open_dir(int parent_fd, const char* name, const std::string& path, int flags, FdGuard& dir,
+Status open_dir(int parent_fd, const char* name, const std::string& path, int flags, ScopedFd& dir,
                 bool& missing) {
   dir.fd = ::openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | flags);
   missing = dir.fd < 0 && (errno == ENOENT || errno == ENOTDIR);
@@ -104,7 +98,7 @@ Status walk(int parent_fd, const char* name, const std::string& path, std::strin
   // The top directory may be reached through a symlink (a store root can be one); below it,
   // entries were classified as real directories and O_NOFOLLOW only guards against a swap.
   // Missing means no keys (below the top: removed by a concurrent writer since it was read).
-  FdGuard dir;
+  ScopedFd dir;
   bool missing = false;
   MLO_TRY(open_dir(parent_fd, name, path, depth > 0 ? O_NOFOLLOW : 0, dir, missing));
   if (missing) return {};
@@ -127,7 +121,7 @@ Status walk(int parent_fd, const char* name, const std::string& path, std::strin
 }  // namespace
 
 Status list_children_of(const std::string& dir, std::vector<std::string>& out) {
-  FdGuard fd;
+  ScopedFd fd;
   bool missing = false;
   MLO_TRY(open_dir(AT_FDCWD, dir.c_str(), dir, 0, fd, missing));
   if (missing) return {};

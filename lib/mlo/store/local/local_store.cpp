@@ -17,6 +17,7 @@
 #include "mlo/core/atomic_file.hpp"
 #include "mlo/core/digest.hpp"
 #include "mlo/store/local/dir_walk.hpp"
+#include "mlo/store/source_file.hpp"
 
 namespace mlo {
 
@@ -39,14 +40,6 @@ std::string name_of(const std::string& path) {
 bool is_write_denied(int err) {
   return err == EACCES || err == EROFS || err == EPERM;
 }
-
-// Closes a file descriptor on scope exit.
-struct FdGuard {
-  int fd = -1;
-  ~FdGuard() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 // Holds an exclusive flock on a lock file; released (not deleted: deleting a lock file races
 // with a waiter that already opened it) on destruction.
@@ -209,7 +202,7 @@ Result<int> LocalStore::open_key(const std::string& key, struct stat* st) const 
     return make_error(ErrorCode::kRuntime,
                       "store " + root_ + ": " + key + ": " + std::strerror(err));
   };
-  FdGuard dir{::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+  ScopedFd dir{::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
   if (dir.fd < 0) return failed(errno);
   size_t start = 0;
   for (;;) {
@@ -231,7 +224,7 @@ Result<int> LocalStore::open_key(const std::string& key, struct stat* st) const 
       return failed(err);
     }
     if (last) {
-      FdGuard file{fd};
+      ScopedFd file{fd};
       if (::fstat(fd, st) != 0) return failed(errno);
       if (S_ISDIR(st->st_mode)) return not_found();
       if (!S_ISREG(st->st_mode))
@@ -258,7 +251,7 @@ Result<std::string> LocalStore::get(const std::string& key) {
 Status LocalStore::get_to(const std::string& key, const WriteFn& sink) {
   struct stat st {};
   MLO_ASSIGN_OR_RETURN(int fd, open_key(key, &st));
-  FdGuard in{fd};
+  ScopedFd in{fd};
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   std::vector<char> buf(std::min<size_t>(kBufferSize, static_cast<size_t>(st.st_size) + 1));
   for (;;) {
@@ -430,15 +423,8 @@ class SpeculativeCopy {
 }  // namespace
 
 Result<BlobInfo> LocalStore::put_file(const std::string& path) {
-  FdGuard in{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (in.fd < 0)
-    return make_error(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kRuntime,
-                      path + ": " + std::strerror(errno));
-  struct stat before {};
-  if (::fstat(in.fd, &before) != 0 || !S_ISREG(before.st_mode))
-    return make_error(ErrorCode::kUsage, path + ": not a regular file");
-  const auto expected = static_cast<uint64_t>(before.st_size);
-  ::posix_fadvise(in.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  MLO_ASSIGN_OR_RETURN(SourceFile in, SourceFile::open(path));
+  const uint64_t expected = in.size();
 
   // A store we cannot write to is fine as long as the blob is already there.
   std::optional<AtomicFile> temp;
@@ -451,13 +437,13 @@ Result<BlobInfo> LocalStore::put_file(const std::string& path) {
     temp.emplace(std::move(file).value());
   }
   std::optional<SpeculativeCopy> copy;
-  if (temp) copy.emplace(in.fd, temp->fd(), expected, path);
+  if (temp) copy.emplace(in.fd(), temp->fd(), expected, path);
 
   Sha256 hash;
   std::vector<char> buf(kBufferSize);
   uint64_t size = 0;
   for (;;) {
-    ssize_t n = ::read(in.fd, buf.data(), buf.size());
+    ssize_t n = ::read(in.fd(), buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0)
       return make_error(ErrorCode::kRuntime, path + ": read failed: " + std::strerror(errno));
@@ -476,13 +462,9 @@ Result<BlobInfo> LocalStore::put_file(const std::string& path) {
   MLO_TRY(copy->finish());
   // The copy is not hashed again (that would halve the speed); instead any change to the source
   // between the first read and the end of the copy is detected by size and mtime.
-  struct stat after {
-  }, copied{};
-  if (::fstat(in.fd, &after) != 0 || ::fstat(temp->fd(), &copied) != 0 || size != expected ||
-      static_cast<uint64_t>(after.st_size) != size ||
-      static_cast<uint64_t>(copied.st_size) != size ||
-      after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
-      after.st_mtim.tv_nsec != before.st_mtim.tv_nsec)
+  struct stat copied {};
+  if (::fstat(temp->fd(), &copied) != 0 || size != expected || !in.unchanged(size) ||
+      static_cast<uint64_t>(copied.st_size) != size)
     return make_error(ErrorCode::kIntegrity, path + ": file changed while it was being stored");
   MLO_TRY(fsync_fd(temp->fd(), target));
   MLO_TRY(ensure_dir(parent_of(target)));

@@ -13,6 +13,7 @@
 
 #include "mlo/core/atomic_file.hpp"
 #include "mlo/store/local/local_store.hpp"
+#include "mlo/store/source_file.hpp"
 
 namespace mlo {
 
@@ -24,13 +25,6 @@ namespace fs = std::filesystem;
 bool is_temp_name(std::string_view leaf) {
   return leaf.size() > 1 && leaf[0] == '.' && leaf.find(".tmp-") != std::string_view::npos;
 }
-
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 }  // namespace
 
@@ -125,7 +119,7 @@ Status LocalStore::remove_stray(const StrayEntry& entry) {
   };
   // One directory at a time with O_NOFOLLOW: a directory swapped for a link since the scan
   // cannot make this unlink a file outside the store.
-  Fd at{::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+  ScopedFd at{::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
   if (at.fd < 0) return failed(errno);
   for (size_t start = 0; start < dir.size();) {
     size_t end = dir.find('/', start);

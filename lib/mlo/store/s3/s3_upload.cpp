@@ -16,6 +16,7 @@
 #include "mlo/core/text.hpp"
 #include "mlo/store/s3/s3_store.hpp"
 #include "mlo/store/s3/xml.hpp"
+#include "mlo/store/source_file.hpp"
 
 namespace mlo {
 
@@ -36,13 +37,6 @@ int64_t parse_iso8601(const std::string& text) {
   tm.tm_mon -= 1;
   return static_cast<int64_t>(::timegm(&tm));
 }
-
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 Status pread_all(int fd, char* buf, size_t size, uint64_t offset, const std::string& what) {
   size_t done = 0;
@@ -82,7 +76,7 @@ Result<BlobInfo> S3Store::put_blob(const ReadFn& read) {
   // (bounded memory, nothing left behind on any failure), then upload it like a file.
   std::string dir = s3::process_env("TMPDIR");
   if (dir.empty()) dir = "/tmp";
-  Fd spool{::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)};
+  ScopedFd spool{::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)};
   if (spool.fd < 0)
     return make_error(ErrorCode::kRuntime, "store " + url() + ": cannot create a temp file in " +
                                                dir + ": " + std::strerror(errno));
@@ -110,23 +104,13 @@ Result<BlobInfo> S3Store::put_blob(const ReadFn& read) {
 }
 
 Result<BlobInfo> S3Store::put_file(const std::string& path) {
-  Fd in{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (in.fd < 0)
-    return make_error(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kRuntime,
-                      path + ": " + std::strerror(errno));
-  struct stat before {};
-  if (::fstat(in.fd, &before) != 0 || !S_ISREG(before.st_mode))
-    return make_error(ErrorCode::kUsage, path + ": not a regular file");
-  ::posix_fadvise(in.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  MLO_ASSIGN_OR_RETURN(auto hashed, hash_fd(in.fd, path));
+  MLO_ASSIGN_OR_RETURN(SourceFile in, SourceFile::open(path));
+  MLO_ASSIGN_OR_RETURN(auto hashed, hash_fd(in.fd(), path));
   BlobInfo info{hashed.first, hashed.second, false};
   MLO_ASSIGN_OR_RETURN(info.existed, reuse_blob(info));
   if (info.existed) return info;
-  MLO_TRY(upload_blob(in.fd, info.size, info.digest));
-  struct stat after {};
-  if (::fstat(in.fd, &after) != 0 || static_cast<uint64_t>(after.st_size) != info.size ||
-      after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
-      after.st_mtim.tv_nsec != before.st_mtim.tv_nsec) {
+  MLO_TRY(upload_blob(in.fd(), info.size, info.digest));
+  if (!in.unchanged(info.size)) {
     (void)S3Store::remove(blob_key(info.digest));  // it may not match its name
     return make_error(ErrorCode::kIntegrity, path + ": file changed while it was being stored");
   }

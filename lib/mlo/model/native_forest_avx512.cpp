@@ -158,28 +158,31 @@ MLO_AVX512_INLINE __m512 feature_values(const float* xs, const float* x, __m512i
   }
 }
 
+// Moves each lane one level down for feature values `xv`, thresholds `tv` and split info `iv`:
+// to 2p when x < threshold (left), else 2p + 1.
+MLO_AVX512_INLINE __m512i descend(__m512i pos, __m512 xv, __m512 tv, __m512i iv) {
+  // Mirrored (default-left) nodes compare -x; NaN compares false either way.
+  // x ^ (info & sign bit) in one vpternlogd (truth table 0x78 = A ^ (B & C)).
+  const __m512i flip_mask = _mm512_set1_epi32(static_cast<int>(0x80000000u));
+  xv = _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_castps_si512(xv), iv, flip_mask, 0x78));
+  const __mmask16 left = _mm512_cmp_ps_mask(xv, tv, _CMP_LT_OQ);
+  pos = _mm512_add_epi32(pos, pos);
+  return _mm512_mask_add_epi32(pos, static_cast<__mmask16>(~left), pos, _mm512_set1_epi32(1));
+}
+
 // One level L of one tree for every vector of the block. L is a compile-time constant, so the
 // lookups compile to their permutes without branches and `pos` stays in registers.
 template <int S, int L>
 MLO_AVX512_INLINE void walk_level(const float* thr, const uint32_t* info, const float* xs,
                                   const float* x, const __m512i* base, __m512i* pos) {
   constexpr size_t off = level_offset(L);
-  const __m512i flip_mask = _mm512_set1_epi32(static_cast<int>(0x80000000u));
-  const __m512i one = _mm512_set1_epi32(1);
 #pragma GCC unroll 8
   for (int v = 0; v < kVectors; ++v) {
     __mmask16 hi[kHighBits] = {};
     high_bits<L>(pos[v], hi);
     __m512 tv = lookup_f(thr + off, L, pos[v], hi);
     __m512i iv = lookup_i(info + off, L, pos[v], hi);
-    __m512 xv = feature_values<S>(xs + 16 * S * v, x, base[v], iv);
-    // Mirrored (default-left) nodes compare -x; NaN compares false either way.
-    // x ^ (info & sign bit) in one vpternlogd (truth table 0x78 = A ^ (B & C)).
-    xv = _mm512_castsi512_ps(
-        _mm512_ternarylogic_epi32(_mm512_castps_si512(xv), iv, flip_mask, 0x78));
-    __mmask16 left = _mm512_cmp_ps_mask(xv, tv, _CMP_LT_OQ);
-    pos[v] = _mm512_add_epi32(pos[v], pos[v]);
-    pos[v] = _mm512_mask_add_epi32(pos[v], static_cast<__mmask16>(~left), pos[v], one);
+    pos[v] = descend(pos[v], feature_values<S>(xs + 16 * S * v, x, base[v], iv), tv, iv);
   }
 }
 
@@ -215,8 +218,6 @@ template <int S>
 MLO_AVX512 void walk_deep_tree(const float* thr, const uint32_t* info, const float* leaves,
                                int depth, const float* xs, const float* x, const __m512i* base,
                                float* margin) {
-  const __m512i flip_mask = _mm512_set1_epi32(static_cast<int>(0x80000000u));
-  const __m512i one = _mm512_set1_epi32(1);
   __m512i pos[kVectors];
   for (auto& p : pos) p = _mm512_setzero_si512();
   size_t off = 0;
@@ -224,12 +225,7 @@ MLO_AVX512 void walk_deep_tree(const float* thr, const uint32_t* info, const flo
     for (int v = 0; v < kVectors; ++v) {
       __m512 tv = _mm512_i32gather_ps(pos[v], thr + off, 4);
       __m512i iv = _mm512_i32gather_epi32(pos[v], info + off, 4);
-      __m512 xv = feature_values<S>(xs + 16 * S * v, x, base[v], iv);
-      xv = _mm512_castsi512_ps(
-          _mm512_ternarylogic_epi32(_mm512_castps_si512(xv), iv, flip_mask, 0x78));
-      __mmask16 left = _mm512_cmp_ps_mask(xv, tv, _CMP_LT_OQ);
-      pos[v] = _mm512_add_epi32(pos[v], pos[v]);
-      pos[v] = _mm512_mask_add_epi32(pos[v], static_cast<__mmask16>(~left), pos[v], one);
+      pos[v] = descend(pos[v], feature_values<S>(xs + 16 * S * v, x, base[v], iv), tv, iv);
     }
     off += std::max<size_t>(size_t{1} << l, 16);
   }
@@ -279,8 +275,9 @@ MLO_AVX512 void margins_impl(const KernelArgs& a) {
     walk_unrolled<S, D>(thr, info, leaves, xs, a.x, base, m); \
     break;
       MLO_DEPTH(0)
-      MLO_DEPTH(1) MLO_DEPTH(2) MLO_DEPTH(3) MLO_DEPTH(4) MLO_DEPTH(5) MLO_DEPTH(6) MLO_DEPTH(7)
-          MLO_DEPTH(8) MLO_DEPTH(9) MLO_DEPTH(10)
+      MLO_DEPTH(1)
+      MLO_DEPTH(2) MLO_DEPTH(3) MLO_DEPTH(4) MLO_DEPTH(5) MLO_DEPTH(6) MLO_DEPTH(7) MLO_DEPTH(8)
+          MLO_DEPTH(9) MLO_DEPTH(10)
 #undef MLO_DEPTH
               default : walk_deep_tree<S>(thr, info, leaves, t.depth, xs, a.x, base, m);
     }

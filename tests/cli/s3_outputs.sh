@@ -3,7 +3,8 @@
 # compressed, one PUT and multipart) gives the bytes of the local output; drift --report s3://…;
 # a failing run leaves no object, no incomplete multipart upload and an existing object as it
 # was; an upload cut by the fault proxy is retried, or fails with exit 1 and nothing left;
-# train and retrain --data/--eval s3://… record the digest of the identical local file.
+# a run killed mid-upload leaves no object; train and retrain --data/--eval s3://… record the
+# digests of the identical local file.
 source "$(dirname "$0")/common.sh"
 : "${MLO_S3_ENDPOINT:?run through tests/s3/server.sh run}"
 "$SYSTEM_PYTHON" -c "import xgboost, pandas" 2>/dev/null || skip "needs /usr/bin/python3 with xgboost and pandas"
@@ -100,24 +101,40 @@ assert_eq "$(printf '%s' "$OUT" | json_get 'd["eval_data"]["source"]')" "$URL/tr
 expect_error 4 "train from a missing object" mlo train --config recipe.yaml --data "$URL/nope.csv"
 
 # An upload cut by the fault proxy: retried (same bytes), or given up with exit 1, nothing left.
-rm -f port; "$SYSTEM_PYTHON" "$MLO_SOURCE_DIR/tests/s3/fault_proxy.py" --target "${MLO_S3_ENDPOINT#http://}" \
-  --port-file port --log proxy.log --fault truncate --dir up --at 300000 --count 2 &
-proxy=$!
-trap 'kill $proxy 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
-for _ in $(seq 50); do [ -s port ] && break; sleep 0.1; done
-MLO_S3_ENDPOINT="http://127.0.0.1:$(cat port)" expect_rc 0 "a multipart output through cut uploads" \
+proxy=
+trap '[ -z "$proxy" ] || kill $proxy 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
+start_proxy() {  # start_proxy ARGS...: a fresh fault proxy; PROXY_URL is its endpoint
+  [ -z "$proxy" ] || { kill $proxy; wait $proxy 2>/dev/null; }
+  rm -f port proxy.log
+  "$SYSTEM_PYTHON" "$MLO_SOURCE_DIR/tests/s3/fault_proxy.py" --target "${MLO_S3_ENDPOINT#http://}" \
+    --port-file port --log proxy.log "$@" &
+  proxy=$!
+  for _ in $(seq 50); do [ -s port ] && break; sleep 0.1; done
+  PROXY_URL="http://127.0.0.1:$(cat port)"
+}
+start_proxy --fault truncate --dir up --at 300000 --count 2
+MLO_S3_ENDPOINT=$PROXY_URL expect_rc 0 "a multipart output through cut uploads" \
   mlo score-batch flights:1 -i big.csv --columns "$ALL" -o "$URL/cut.csv"
 [ -s proxy.log ] || fail "the proxy injected no fault"
 object cut.csv | cmp -s big-want.csv - || fail "the output uploaded through faults differs"
-kill $proxy; wait $proxy 2>/dev/null
-rm -f port; "$SYSTEM_PYTHON" "$MLO_SOURCE_DIR/tests/s3/fault_proxy.py" --target "${MLO_S3_ENDPOINT#http://}" \
-  --port-file port --log proxy2.log --fault reset --dir up --at 300000 --count 100000 &
-proxy=$!
-for _ in $(seq 50); do [ -s port ] && break; sleep 0.1; done
-MLO_S3_MAX_ATTEMPTS=2 MLO_S3_ENDPOINT="http://127.0.0.1:$(cat port)" expect_error 1 \
+start_proxy --fault reset --dir up --at 300000 --count 100000
+MLO_S3_MAX_ATTEMPTS=2 MLO_S3_ENDPOINT=$PROXY_URL expect_error 1 \
   "an output upload that keeps failing" mlo score-batch flights:1 -i big.csv --columns "$ALL" -o "$URL/out.csv"
 case "$ERR" in *"$AWS_SECRET_ACCESS_KEY"*|*Signature=*) fail "a secret in the error: $ERR" ;; esac
 object out.csv | cmp -s want.csv - || fail "a failed upload changed the existing object"
 assert_no_uploads "an upload given up"
-kill $proxy
+
+# Killed by SIGTERM while a part is going up (stalled by the proxy): exit 130 and no object. The
+# incomplete upload cannot be aborted from a signal handler; gc or a lifecycle rule reaps it.
+start_proxy --fault stall --dir up --at 300000 --count 1
+MLO_S3_ENDPOINT=$PROXY_URL "$MLO" score-batch flights:1 -i big.csv --columns "$ALL" -o "$URL/killed.csv" \
+  2>killed.err &
+victim=$!
+for _ in $(seq 100); do [ -s proxy.log ] && break; sleep 0.1; done
+[ -s proxy.log ] || fail "the upload never stalled"
+kill -TERM $victim  # (a background job of a script ignores SIGINT)
+wait $victim; rc=$?
+assert_eq "$rc" 143 "exit status after SIGTERM"
+assert_no_object killed.csv "a killed run left an object"
+TESTS_RUN=$((TESTS_RUN + 1)); pass "SIGTERM mid-upload leaves no object"
 finish

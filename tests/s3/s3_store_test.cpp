@@ -1,5 +1,5 @@
-// S3-only behaviour against the test server (built into unit_store_s3 only, tag [s3]): multipart blobs, list
-// pagination, skipping present blobs, and no secret in any error.
+// S3-only behaviour against the test server (built into unit_store_s3 only, tag [s3]): multipart
+// blobs, list pagination, skipping present blobs, and no secret in any error.
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <thread>

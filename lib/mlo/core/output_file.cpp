@@ -56,8 +56,9 @@ Result<OutputTarget> resolve_output_target(const std::string& path) {
   // output that does not support them refuses the URL rather than writing to a local directory
   // called "s3:".
   if (path.rfind("s3://", 0) == 0)
-    return make_error(ErrorCode::kUsage,
-                      "'" + path + "': this output cannot be written to s3:// (write a local file)");
+    return make_error(
+        ErrorCode::kUsage,
+        "'" + path + "': this output cannot be written to s3:// (write a local file)");
   OutputTarget target;
   target.path = path;
   std::string cur = path;

@@ -232,8 +232,8 @@ TEST_CASE("output_group: a failure before publish aborts every sink and keeps lo
     OutputGroup group;
     REQUIRE((*group.add(dir / "a.txt"))->write("new a").ok());
     group.add(OutputFile::from_sink("s3://b/j", std::make_unique<FakeSink>("j", log)));
-    OutputFile* k = group.add(OutputFile::from_sink(
-        "s3://b/k", std::make_unique<FakeSink>("k", log, "publish new k")));
+    OutputFile* k = group.add(
+        OutputFile::from_sink("s3://b/k", std::make_unique<FakeSink>("k", log, "publish new k")));
     REQUIRE(k->write("new k").ok());
     auto st = group.commit_all();
     REQUIRE_FALSE(st.ok());

@@ -140,7 +140,8 @@ void setup_drift(CLI::App& app, Context& ctx) {
                  "With --labels: report metrics per value of this column (blank: \"(blank)\")");
   app.add_option("--engine", f->engine, "In-process scoring engine: auto, native or xgboost");
   app.add_option("--report", f->reports,
-                 "Write a report: FILE.json, FILE.md or FILE.html (repeatable; all or none)");
+                 "Write a report: FILE.json, FILE.md or FILE.html, or s3://bucket/key.* "
+                 "(repeatable; all or none)");
   app.add_option("--chunk-rows", o.chunk_rows, "Rows per streamed chunk (approximate)")
       ->check(CLI::Range(size_t{1}, size_t{1} << 26));
   app.add_option("--exact-max-mb", f->exact_max_mb,

@@ -195,8 +195,11 @@ Result<int> run_retrain(const Context& ctx, RetrainCliOptions& o) {
 void setup_retrain(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<RetrainCliOptions>();
   app.add_option("ref", o->lib.ref, "The version to refit: NAME, NAME:N, NAME@ALIAS")->required();
-  app.add_option("--data", o->lib.data_path, "New training data: CSV or JSON Lines")->required();
-  app.add_option("--eval", o->eval, "Evaluation data for both models (default: a holdout)");
+  app.add_option("--data", o->lib.data_path,
+                 "New training data: CSV or JSON Lines, a path or s3://bucket/key")
+      ->required();
+  app.add_option("--eval", o->eval,
+                 "Evaluation data for both models, a path or s3://bucket/key (default: a holdout)");
   app.add_option("--holdout", o->lib.holdout,
                  "Fraction of --data held out for evaluation, in (0, 1) (default 0.2)");
   app.add_option("--if-drift", o->if_drift,

@@ -330,11 +330,12 @@ void setup_score_batch(CLI::App& app, Context& ctx) {
   app.add_option("ref", f->ref,
                  "Model reference: name, name:N, name@alias or sha256:<manifest digest>")
       ->required();
-  app.add_option("-i,--input", f->input,
-                 "Input CSV or JSON Lines file, or - for stdin (gz/zst/xz/bz2 detected)")
+  app.add_option(
+         "-i,--input", f->input,
+         "Input CSV or JSON Lines file, s3://bucket/key, or - for stdin (compression detected)")
       ->required();
   app.add_option("-o,--output", f->output,
-                 "Output file, or - for stdout (.gz/.zst/.xz/.bz2/.lz4 compress)")
+                 "Output file, s3://bucket/key, or - for stdout (.gz/.zst/.xz/.bz2/.lz4 compress)")
       ->required();
   add_threads_option(app, f->threads, "Worker threads, 1..4 x cores (default: all cores)");
   app.add_option("--shard", f->shard,

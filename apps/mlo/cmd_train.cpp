@@ -205,10 +205,13 @@ Result<train::DistributedOptions> local_workers(int workers) {
 void setup_train(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<TrainCliOptions>();
   app.add_option("--config", o->config, "Recipe YAML (task, target, features, params)")->required();
-  app.add_option("--data", o->data, "Training data: CSV or JSON Lines, optionally compressed")
+  app.add_option(
+         "--data", o->data,
+         "Training data: CSV or JSON Lines, optionally compressed; a path or s3://bucket/key")
       ->required();
   app.add_option("--name", o->name, "Model name (overrides the recipe's name)");
-  app.add_option("--eval", o->eval, "Evaluation data file (default: a holdout of --data)");
+  app.add_option("--eval", o->eval,
+                 "Evaluation data file or s3://bucket/key (default: a holdout of --data)");
   app.add_option("--holdout", o->holdout,
                  "Fraction of --data held out for evaluation, in (0, 1) (default 0.2)");
   app.add_option("--param", o->params, "Override a recipe parameter KEY=VALUE (repeatable)");

@@ -1,5 +1,5 @@
-// S3-only behaviour against the test server (built into unit_store_s3 only, tag [s3]): multipart blobs, list
-// pagination, skipping present blobs, and no secret in any error.
+// S3-only behaviour against the test server (built into unit_store_s3 only, tag [s3]): multipart
+// blobs, list pagination, skipping present blobs, and no secret in any error.
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <thread>
@@ -95,4 +95,45 @@ TEST_CASE("s3 store: an unreachable endpoint is a clean kRuntime after bounded r
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == ErrorCode::kRuntime);
   CHECK_THAT(r.error().message, Catch::Contains("after 2 attempts"));
+}
+
+TEST_CASE("s3 store: open_writer makes a data output appear only when published", "[s3]") {
+  ::setenv("MLO_S3_PART_SIZE", "8", 1);
+  test::S3Fixture f;
+  ::unsetenv("MLO_S3_PART_SIZE");
+  std::string big(17 * (1 << 20) + 3, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 31) % 253);
+  REQUIRE(f.store.put_new("out/old.csv", "old").ok());
+
+  SECTION("multipart: three parts, complete at publish") {
+    auto w = f.store.open_writer("out/old.csv");
+    REQUIRE(w.ok());
+    for (size_t off = 0; off < big.size(); off += 1000003)
+      REQUIRE((*w)->write(big.data() + off, std::min<size_t>(1000003, big.size() - off)).ok());
+    REQUIRE((*w)->prepare().ok());
+    CHECK(*f.store.get("out/old.csv") == "old");  // parts are up, the object is not replaced
+    CHECK(f.store.list_strays()->size() == 1);    // the upload in flight
+    REQUIRE((*w)->publish().ok());
+    CHECK(*f.store.get("out/old.csv") == big);
+    CHECK_THAT(f.store.head("out/old.csv")->etag, Catch::EndsWith("-3"));
+    CHECK(f.store.list_strays()->empty());
+  }
+  SECTION("dropped unpublished: the upload is aborted, the old object kept") {
+    {
+      auto w = f.store.open_writer("out/old.csv");
+      REQUIRE(w.ok());
+      REQUIRE((*w)->write(big.data(), big.size()).ok());
+      CHECK(f.store.list_strays()->size() == 1);
+    }
+    CHECK(f.store.list_strays()->empty());
+    CHECK(*f.store.get("out/old.csv") == "old");
+    auto small = f.store.open_writer("out/new.csv");
+    REQUIRE(small.ok());
+    REQUIRE((*small)->write("abc", 3).ok());
+    REQUIRE((*small)->prepare().ok());
+    CHECK(f.store.head("out/new.csv").error().code == ErrorCode::kNotFound);
+    REQUIRE((*small)->publish().ok());
+    CHECK(*f.store.get("out/new.csv") == "abc");
+  }
+  CHECK_FALSE(f.store.open_writer("../x").ok());
 }

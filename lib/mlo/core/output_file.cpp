@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -51,12 +52,13 @@ Error path_error(const std::string& path, int err) {
 Result<OutputTarget> resolve_output_target(const std::string& path) {
   if (path.empty() || path.back() == '/')
     return make_error(ErrorCode::kUsage, "'" + path + "': not a file path");
-  // Outputs into an object store are planned (multipart, committed when complete), not built:
-  // refused rather than written to a local directory called "s3:".
+  // Outputs into an object store are opened as sinks by the data layer (remote_output.hpp); an
+  // output that does not support them refuses the URL rather than writing to a local directory
+  // called "s3:".
   if (path.rfind("s3://", 0) == 0)
-    return make_error(ErrorCode::kUsage, "'" + path +
-                                             "': writing to s3:// is not supported yet (write a "
-                                             "local file; inputs may be s3://)");
+    return make_error(
+        ErrorCode::kUsage,
+        "'" + path + "': this output cannot be written to s3:// (write a local file)");
   OutputTarget target;
   target.path = path;
   std::string cur = path;
@@ -117,8 +119,18 @@ Result<OutputFile> OutputFile::open(const std::string& path) {
   return out;
 }
 
+OutputFile OutputFile::from_sink(std::string path, std::unique_ptr<OutputSink> sink) {
+  OutputFile out;
+  out.path_ = std::move(path);
+  out.sink_ = std::move(sink);
+  return out;
+}
+
 OutputFile::OutputFile(OutputFile&& other) noexcept
-    : path_(std::move(other.path_)), file_(std::move(other.file_)), stream_fd_(other.stream_fd_) {
+    : path_(std::move(other.path_)),
+      file_(std::move(other.file_)),
+      sink_(std::move(other.sink_)),
+      stream_fd_(other.stream_fd_) {
   other.file_.reset();
   other.stream_fd_ = -1;
 }
@@ -128,6 +140,7 @@ OutputFile& OutputFile::operator=(OutputFile&& other) noexcept {
     close_stream();
     path_ = std::move(other.path_);
     file_ = std::move(other.file_);
+    sink_ = std::move(other.sink_);
     stream_fd_ = other.stream_fd_;
     other.file_.reset();
     other.stream_fd_ = -1;
@@ -150,6 +163,7 @@ int OutputFile::fd() const {
 
 Status OutputFile::write(const void* data, size_t size) {
   if (file_) return file_->write(data, size);
+  if (sink_) return sink_->write(data, size);
   const char* p = static_cast<const char*>(data);
   while (size > 0) {
     if (stream_fd_ < 0) return make_error(ErrorCode::kRuntime, path_ + ": write after commit");
@@ -166,11 +180,13 @@ Status OutputFile::write(const void* data, size_t size) {
 
 Status OutputFile::prepare() {
   if (file_) return file_->prepare();
+  if (sink_) return sink_->prepare();
   return {};
 }
 
 Status OutputFile::publish() {
   if (file_) return file_->publish();
+  if (sink_) return sink_->publish();
   close_stream();
   return {};
 }
@@ -182,12 +198,18 @@ Status OutputFile::commit() {
 
 Result<OutputFile*> OutputGroup::add(const std::string& path) {
   MLO_ASSIGN_OR_RETURN(OutputFile file, OutputFile::open(path));
+  return add(std::move(file));
+}
+
+OutputFile* OutputGroup::add(OutputFile file) {
   files_.push_back(std::make_unique<OutputFile>(std::move(file)));
   return files_.back().get();
 }
 
 Status OutputGroup::commit_all() {
   for (auto& f : files_) MLO_TRY(f->prepare());
+  // Remote outputs first (see the header comment); stable, so the rest keep their order.
+  std::stable_partition(files_.begin(), files_.end(), [](const auto& f) { return f->remote(); });
   std::vector<std::string> replaced;
   for (size_t i = 0; i < files_.size(); ++i) {
     Status st = files_[i]->publish();

@@ -9,7 +9,11 @@
 //     substitution >(cmd) gives): the descriptor is duplicated and written directly, so
 //     redirections and pipes keep their semantics;
 //   - any other existing non-regular file (character device such as /dev/null, FIFO, socket):
-//     opened and streamed into directly, never replaced.
+//     opened and streamed into directly, never replaced;
+//   - an object in a bucket ("s3://bucket/key"): not opened here (core knows no object store);
+//     data/remote_output.hpp opens it as an OutputSink and wraps it with OutputFile::from_sink.
+//     It behaves like a replaced file: nothing appears until publish, a failure leaves the
+//     object as it was. OutputFile::open refuses such a path with kUsage.
 // Streamed outputs cannot be rolled back: bytes already written stay written on failure.
 // A directory is kUsage; a missing parent directory kNotFound.
 //
@@ -18,7 +22,9 @@
 // then renames them one after the other. A failure before the first rename leaves every target
 // as it was. A failure after it (very rare: rename within one directory does not fail for lack
 // of space) is reported with the exact list of outputs already replaced and those left as they
-// were; the remaining temps are removed. Usage (drift reports + run record, score output, ...):
+// were; the remaining temps are removed. Outputs into an object store are published before the
+// local renames: a request to a server is likelier to fail than a rename, and failing first
+// leaves everything as it was. Usage (drift reports + run record, score output, ...):
 //
 //   OutputGroup group;
 //   MLO_ASSIGN_OR_RETURN(OutputFile* html, group.add("report.html"));
@@ -35,6 +41,7 @@
 #include <vector>
 
 #include "mlo/core/atomic_file.hpp"
+#include "mlo/core/output_sink.hpp"
 #include "mlo/core/result.hpp"
 
 namespace mlo {
@@ -60,13 +67,18 @@ bool same_existing_file(const std::string& a, const std::string& b);
 class OutputFile {
  public:
   static Result<OutputFile> open(const std::string& path);
+  // An output written through `sink` (see output_sink.hpp); `path` names it in messages.
+  static OutputFile from_sink(std::string path, std::unique_ptr<OutputSink> sink);
 
   OutputFile(OutputFile&&) noexcept;
   OutputFile& operator=(OutputFile&&) noexcept;
   ~OutputFile();
 
+  // The descriptor to write to, or -1 for a sink output: writers that can take either use write().
   int fd() const;
-  bool streamed() const { return !file_.has_value(); }
+  // Written directly into an existing file, device or descriptor (cannot be rolled back).
+  bool streamed() const { return !file_.has_value() && !sink_; }
+  bool remote() const { return sink_ != nullptr; }
   const std::string& path() const { return path_; }
   Status write(const void* data, size_t size);
   Status write(std::string_view bytes) { return write(bytes.data(), bytes.size()); }
@@ -82,6 +94,7 @@ class OutputFile {
 
   std::string path_;
   std::optional<AtomicFile> file_;
+  std::unique_ptr<OutputSink> sink_;
   int stream_fd_ = -1;
 };
 
@@ -93,7 +106,10 @@ class OutputGroup {
 
   // Opens one more output (see OutputFile). The pointer stays valid for the group's lifetime.
   Result<OutputFile*> add(const std::string& path);
-  // Prepares every output, then publishes them in the order added. See the header comment
+  // Adds an output opened elsewhere (e.g. an s3:// output from data/remote_output.hpp).
+  OutputFile* add(OutputFile file);
+  // Prepares every output, then publishes them: remote ones first, then the others in the order
+  // added. See the header comment
   // for what a failure means.
   Status commit_all();
 

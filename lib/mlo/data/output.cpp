@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "mlo/core/output_file.hpp"
+#include "mlo/data/remote_output.hpp"
 
 namespace mlo {
 
@@ -39,8 +40,7 @@ Status write_fd(int fd, const char* p, size_t n, const std::string& what) {
 struct OutputStream::Impl {
   std::string path;
   std::string compression = "none";
-  std::optional<OutputFile> file;
-  int fd = STDOUT_FILENO;
+  std::optional<OutputFile> file;  // empty: stdout
   archive* ar = nullptr;
   std::string buf;
   uint64_t written = 0;
@@ -50,9 +50,15 @@ struct OutputStream::Impl {
     if (ar) archive_write_free(ar);  // an uncommitted temp is removed by ~OutputFile
   }
 
+  // Bytes on their way out (compressed or not): into the output, or stdout.
+  Status emit(const char* p, size_t n) {
+    if (file) return file->write(p, n);
+    return write_fd(STDOUT_FILENO, p, n, path);
+  }
+
   static la_ssize_t write_cb(archive* a, void* client, const void* data, size_t n) {
     auto* self = static_cast<Impl*>(client);
-    Status st = write_fd(self->fd, static_cast<const char*>(data), n, self->path);
+    Status st = self->emit(static_cast<const char*>(data), n);
     if (!st.ok()) {
       self->io_error = st.error().message;
       archive_set_error(a, EIO, "%s", self->io_error.c_str());
@@ -101,7 +107,7 @@ struct OutputStream::Impl {
   Status flush() {
     if (buf.empty()) return {};
     if (!ar) {
-      MLO_TRY(write_fd(fd, buf.data(), buf.size(), path));
+      MLO_TRY(emit(buf.data(), buf.size()));
     } else {
       const char* p = buf.data();
       size_t n = buf.size();
@@ -127,9 +133,8 @@ Result<OutputStream> OutputStream::open(const std::string& path) {
   impl->path = path == "-" ? "stdout" : path;
   impl->buf.reserve(kBufferBytes + (64u << 10));
   if (path != "-") {
-    MLO_ASSIGN_OR_RETURN(OutputFile file, OutputFile::open(path));
+    MLO_ASSIGN_OR_RETURN(OutputFile file, open_output(path));
     impl->file.emplace(std::move(file));
-    impl->fd = impl->file->fd();
     if (ends_with(path, ".gz"))
       impl->compression = "gzip";
     else if (ends_with(path, ".zst"))

@@ -2,7 +2,9 @@
 // (mlo/core/output_file.hpp): a regular file or new path is written to a temp file beside it and
 // renamed over it only by commit() (a symlink's target is replaced, the link kept); a device,
 // FIFO or /dev/fd/N is streamed into directly and never replaced. Destroying an uncommitted
-// stream removes the temp file, so a failed run never leaves a partial output behind.
+// stream removes the temp file, so a failed run never leaves a partial output behind. An
+// "s3://bucket/key" path is an object written through remote_output.hpp: it appears only at
+// commit(), and an uncommitted stream aborts its upload.
 // Compression follows the target's extension: .gz .zst .xz .bz2 .lz4 (libarchive write
 // filters with the raw format); stdout is never compressed.
 #pragma once

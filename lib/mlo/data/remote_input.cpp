@@ -64,18 +64,27 @@ Status RemoteSource::finish() {
   return state_->outcome;
 }
 
-Result<std::unique_ptr<RemoteSource>> RemoteSource::open(const std::string& url) {
+Result<RemoteObject> open_remote_object(const std::string& url) {
   // s3://bucket/key: the bucket is opened as a store without a prefix, the rest is the key.
+  if (!is_remote_data_path(url)) return make_error(ErrorCode::kUsage, url + ": not an s3:// URL");
   const std::string rest = url.substr(5);
   const size_t slash = rest.find('/');
   if (slash == std::string::npos || slash + 1 >= rest.size())
     return make_error(ErrorCode::kUsage, url + ": expected s3://bucket/key");
+  RemoteObject object;
+  object.key = rest.substr(slash + 1);
+  if (Status st = validate_key(object.key); !st.ok())
+    return make_error(ErrorCode::kUsage, url + ": " + st.error().message);
+  MLO_ASSIGN_OR_RETURN(object.store, open_store("s3://" + rest.substr(0, slash)));
+  return object;
+}
+
+Result<std::unique_ptr<RemoteSource>> RemoteSource::open(const std::string& url) {
+  MLO_ASSIGN_OR_RETURN(RemoteObject object, open_remote_object(url));
   auto state = std::make_unique<State>();
   state->url = url;
-  state->key = rest.substr(slash + 1);
-  if (Status st = validate_key(state->key); !st.ok())
-    return make_error(ErrorCode::kUsage, url + ": " + st.error().message);
-  MLO_ASSIGN_OR_RETURN(state->store, open_store("s3://" + rest.substr(0, slash)));
+  state->key = std::move(object.key);
+  state->store = std::move(object.store);
   if (auto info = state->store->head(state->key); !info.ok()) {
     if (info.error().code == ErrorCode::kNotFound)
       return make_error(ErrorCode::kNotFound, url + ": no such object");

@@ -13,8 +13,18 @@
 
 namespace mlo {
 
+class Store;
+
 // "s3://..." (the only remote scheme for data files).
 bool is_remote_data_path(std::string_view path);
+
+// "s3://bucket/key" as the bucket opened as a store (no prefix) and the key inside it; kUsage
+// for a malformed URL or key. Shared by inputs and outputs (remote_output.hpp).
+struct RemoteObject {
+  std::unique_ptr<Store> store;
+  std::string key;
+};
+Result<RemoteObject> open_remote_object(const std::string& url);
 
 class RemoteSource {
  public:

@@ -4,6 +4,7 @@
 
 #include "mlo/core/output_file.hpp"
 #include "mlo/core/time.hpp"
+#include "mlo/data/remote_output.hpp"
 #include "mlo/monitor/drift_run.hpp"
 #include "mlo/registry/run_record.hpp"
 
@@ -89,15 +90,16 @@ Result<std::string> write_drift_outputs(Store& store, const DriftResult& result,
     MLO_ASSIGN_OR_RETURN(Format f, format_of(path));
     formats.push_back(f);
   }
-  // Reports go through OutputGroup: /dev/null, FIFOs and symlinks are written the way a user
-  // expects, and all reports are replaced or none (see output_file.hpp).
+  // Reports go through OutputGroup: /dev/null, FIFOs, symlinks and s3:// objects are written the
+  // way a user expects, and all reports are replaced or none (see output_file.hpp).
   OutputGroup group;
   for (size_t i = 0; i < outputs.reports.size(); ++i) {
     const std::string& path = outputs.reports[i];
-    auto file = group.add(path);
-    if (!file.ok())
-      return make_error(file.error().code, "report " + path + ": " + file.error().message);
-    if (Status st = (*file)->write(render(result.report, formats[i])); !st.ok())
+    auto opened = open_output(path);
+    if (!opened.ok())
+      return make_error(opened.error().code, "report " + path + ": " + opened.error().message);
+    OutputFile* file = group.add(std::move(*opened));
+    if (Status st = file->write(render(result.report, formats[i])); !st.ok())
       return make_error(st.error().code, "report " + path + ": " + st.error().message);
   }
   std::string key;

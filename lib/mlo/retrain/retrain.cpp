@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "mlo/core/time.hpp"
+#include "mlo/data/remote_input.hpp"
 #include "mlo/metrics/metrics.hpp"
 #include "mlo/registry/alias.hpp"
 #include "mlo/registry/policy.hpp"
@@ -29,7 +30,10 @@ std::string ref_of(const ModelVersion& mv) {
   return fmt::format("{}:{}", mv.name, mv.version);
 }
 
+// Fails early (before the parent is loaded) on a missing local file; an s3:// object is checked
+// by the HEAD its reader starts with (remote_input.hpp), also kNotFound.
 Status require_file(const std::string& path, const std::string& what) {
+  if (is_remote_data_path(path)) return {};
   std::error_code ec;
   if (!std::filesystem::exists(path, ec))
     return make_error(ErrorCode::kNotFound, fmt::format("{} {}: no such file", what, path));

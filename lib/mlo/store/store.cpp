@@ -160,6 +160,11 @@ Status Store::remove_stray(const StrayEntry& entry) {
                     "store " + url() + ": " + entry.name + ": not a temporary entry of this store");
 }
 
+Result<std::unique_ptr<OutputSink>> Store::open_writer(const std::string& key) {
+  return make_error(ErrorCode::kUsage,
+                    "store " + url() + ": " + key + ": this store cannot write data outputs");
+}
+
 Result<std::vector<std::string>> Store::list_children(const std::string& prefix) {
   MLO_TRY(validate_children_prefix(prefix));
   MLO_ASSIGN_OR_RETURN(std::vector<std::string> keys, list(prefix));

@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mlo/core/output_sink.hpp"
 #include "mlo/core/result.hpp"
 
 namespace mlo {
@@ -110,6 +111,13 @@ class Store {
   // Deletes one kTemp entry that list_strays() reported. kNotFound if it is already gone, kUsage
   // for any other kind or an entry this backend did not produce.
   virtual Status remove_stray(const StrayEntry& entry);
+
+  // A writer for a data file at `key` (an s3:// output of score-batch or drift; not for the
+  // registry's own keys, which have put_new/put_if): bounded memory whatever the size, and the
+  // key changes only when the sink is published, all at once (OutputSink's contract). S3: one
+  // PUT at publish, or above the part size a multipart upload completed at publish and aborted
+  // when the sink is dropped. The default (local, memory) is kUsage: local outputs are files.
+  virtual Result<std::unique_ptr<OutputSink>> open_writer(const std::string& key);
 
   // Human-readable location for messages ("/srv/mlo", "memory://t1").
   virtual std::string url() const = 0;

@@ -177,6 +177,92 @@ TEST_CASE("output_group: a failure after the first rename names what was replace
   CHECK(live_temp_count() == 0);
 }
 
+namespace {
+// A sink that records what happens to it in a shared log, and can be told to fail a step.
+struct FakeSink : OutputSink {
+  FakeSink(std::string name, std::vector<std::string>& log, std::string fail_at = "")
+      : name_(std::move(name)), log_(log), fail_at_(std::move(fail_at)) {}
+  ~FakeSink() override { log_.push_back(name_ + (published_ ? " closed" : " aborted")); }
+  Status step(const std::string& what) {
+    log_.push_back(name_ + " " + what);
+    if (what == fail_at_) return make_error(ErrorCode::kRuntime, name_ + ": " + what + " failed");
+    return {};
+  }
+  Status write(const void* data, size_t size) override {
+    bytes_.append(static_cast<const char*>(data), size);
+    return {};
+  }
+  Status prepare() override { return step("prepare"); }
+  Status publish() override {
+    MLO_TRY(step("publish " + bytes_));
+    published_ = true;
+    return {};
+  }
+  std::string name_;
+  std::vector<std::string>& log_;
+  std::string fail_at_, bytes_;
+  bool published_ = false;
+};
+}  // namespace
+
+TEST_CASE("output_group: a sink output is prepared with the others and published first") {
+  test::TempDir dir;
+  test::write_text(dir / "a.txt", "old a");
+  std::vector<std::string> log;
+  {
+    OutputGroup group;
+    REQUIRE((*group.add(dir / "a.txt"))->write("new a").ok());
+    OutputFile* remote =
+        group.add(OutputFile::from_sink("s3://b/k", std::make_unique<FakeSink>("k", log)));
+    CHECK(remote->remote());
+    CHECK_FALSE(remote->streamed());
+    CHECK(remote->fd() == -1);
+    REQUIRE(remote->write("new k").ok());
+    REQUIRE(group.commit_all().ok());
+  }
+  CHECK(log == std::vector<std::string>{"k prepare", "k publish new k", "k closed"});
+  CHECK(test::read_text(dir / "a.txt") == "new a");
+}
+
+TEST_CASE("output_group: a failure before publish aborts every sink and keeps local files") {
+  test::TempDir dir;
+  test::write_text(dir / "a.txt", "old a");
+  std::vector<std::string> log;
+  {
+    OutputGroup group;
+    REQUIRE((*group.add(dir / "a.txt"))->write("new a").ok());
+    group.add(OutputFile::from_sink("s3://b/j", std::make_unique<FakeSink>("j", log)));
+    OutputFile* k = group.add(
+        OutputFile::from_sink("s3://b/k", std::make_unique<FakeSink>("k", log, "publish new k")));
+    REQUIRE(k->write("new k").ok());
+    auto st = group.commit_all();
+    REQUIRE_FALSE(st.ok());
+    // j went first and was published; k failed; a.txt was never renamed.
+    CHECK(st.error().message.find("already replaced: s3://b/j") != std::string::npos);
+    CHECK(st.error().message.find("left as they were: s3://b/k " + (dir / "a.txt")) !=
+          std::string::npos);
+  }
+  CHECK(log == std::vector<std::string>{"j prepare", "k prepare", "j publish ", "k publish new k",
+                                        "j closed", "k aborted"});
+  CHECK(test::read_text(dir / "a.txt") == "old a");
+  CHECK(temp_files(dir.path()) == 0);
+
+  log.clear();
+  {
+    OutputGroup group;
+    group.add(OutputFile::from_sink("s3://b/k", std::make_unique<FakeSink>("k", log)));
+    REQUIRE((*group.add(dir / "a.txt"))->write("new a").ok());
+  }  // dropped without commit_all
+  CHECK(log == std::vector<std::string>{"k aborted"});
+  CHECK(test::read_text(dir / "a.txt") == "old a");
+  CHECK(temp_files(dir.path()) == 0);
+
+  // s3:// given to OutputFile::open (an output that takes no sinks) is refused, nothing written.
+  auto refused = OutputFile::open("s3://b/k");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::kUsage);
+}
+
 TEST_CASE("temp_registry: remove_live_temps unlinks every live temp") {
   test::TempDir dir;
   auto a = AtomicFile::create(dir / "x");

@@ -50,12 +50,17 @@ class S3Store : public Store {
   // aborts one.
   Result<std::vector<StrayEntry>> list_strays() override;
   Status remove_stray(const StrayEntry& entry) override;
+  // Streams a data output to `key` (s3_writer.cpp): the bytes are buffered one part at a time;
+  // an output smaller than one part is a single PUT at publish, a larger one a multipart upload
+  // whose parts go up as they fill, completed at publish, aborted when dropped unpublished.
+  Result<std::unique_ptr<OutputSink>> open_writer(const std::string& key) override;
   std::string url() const override;
 
   // Creates the bucket (for tests and `mlo init` on a fresh endpoint); fine if it exists.
   Status create_bucket();
 
  private:
+  friend class S3Writer;
   struct Call {
     Call(std::string m, std::string k) : method(std::move(m)), key(std::move(k)) {}
     std::string method;
@@ -78,6 +83,17 @@ class S3Store : public Store {
   Result<bool> reuse_blob(const BlobInfo& info);
   Status upload_blob(int fd, uint64_t size, const std::string& digest);
   Status upload_multipart(int fd, uint64_t size, const std::string& object);
+  // The steps of a multipart upload, shared by upload_multipart and S3Writer. upload_part
+  // returns the part's ETag. complete_multipart HEADs the result and checks its size; a retried
+  // complete whose first attempt succeeded (NoSuchUpload) counts as done when the object's ETag
+  // is the one these parts make. abort_multipart is best effort (gc and lifecycle rules reap
+  // what it misses).
+  Result<std::string> start_multipart(const std::string& key);
+  Result<std::string> upload_part(const std::string& key, const std::string& upload_id,
+                                  uint64_t number, std::string_view body);
+  Status complete_multipart(const std::string& key, const std::string& upload_id,
+                            const std::vector<std::string>& etags, uint64_t size);
+  void abort_multipart(const std::string& key, const std::string& upload_id);
   Result<std::vector<std::string>> list_raw(const std::string& prefix, bool delimit);
   std::string object_key(const std::string& key) const;
   void backoff(int attempt) const;

@@ -1,5 +1,6 @@
 // S3Store blob uploads (see s3_store.hpp): hash first, HEAD, then one PUT or a multipart upload.
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -67,6 +68,28 @@ Result<std::pair<std::string, uint64_t>> hash_fd(int fd, const std::string& what
     size += static_cast<uint64_t>(n);
   }
   return std::make_pair(hash.finish(), size);
+}
+
+// The ETag S3 gives an object completed from these parts: the MD5 of the parts' binary MD5s,
+// then "-<count>" (unquoted, as head() reports etags).
+std::string multipart_etag(const std::vector<std::string>& part_etags) {
+  std::string digests;
+  for (const auto& etag : part_etags) {
+    std::string hex = etag;
+    hex.erase(std::remove(hex.begin(), hex.end(), '"'), hex.end());
+    for (size_t i = 0; i + 1 < hex.size(); i += 2)
+      digests.push_back(static_cast<char>(std::strtol(hex.substr(i, 2).c_str(), nullptr, 16)));
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(digests.data(), digests.size(), md, &len, EVP_md5(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out.push_back(kHex[md[i] >> 4]);
+    out.push_back(kHex[md[i] & 15]);
+  }
+  return out + "-" + std::to_string(part_etags.size());
 }
 
 }  // namespace
@@ -202,12 +225,7 @@ Status S3Store::upload_multipart(int fd, uint64_t size, const std::string& key) 
   uint64_t part_size = config_.part_size;
   while ((size + part_size - 1) / part_size > kMaxParts) part_size *= 2;
   const uint64_t parts = (size + part_size - 1) / part_size;
-
-  Call start{"POST", key};
-  start.query = {{"uploads", ""}};
-  MLO_ASSIGN_OR_RETURN(s3::HttpResponse created, send(start));
-  const std::string upload_id = s3::xml_text(created.body, "UploadId");
-  if (created.status != 200 || upload_id.empty()) return failure(start, created);
+  MLO_ASSIGN_OR_RETURN(const std::string upload_id, start_multipart(key));
 
   std::vector<std::string> etags(parts);
   std::vector<Status> results(parts);
@@ -220,16 +238,11 @@ Status S3Store::upload_multipart(int fd, uint64_t size, const std::string& key) 
       buf.resize(std::min(part_size, size - offset));
       Status s = pread_all(fd, buf.data(), buf.size(), offset, "store " + url() + ": " + key);
       if (s.ok()) {
-        Call part{"PUT", key};
-        part.query = {{"partNumber", std::to_string(i + 1)}, {"uploadId", upload_id}};
-        part.body = buf;
-        auto r = send(part);
-        if (!r.ok())
-          s = r.error();
-        else if (r->status != 200)
-          s = failure(part, *r);
+        auto etag = upload_part(key, upload_id, i + 1, buf);
+        if (etag.ok())
+          etags[i] = *etag;
         else
-          etags[i] = r->headers["etag"];
+          s = etag.error();
       }
       if (!s.ok()) {
         results[i] = s;
@@ -250,34 +263,58 @@ Status S3Store::upload_multipart(int fd, uint64_t size, const std::string& key) 
       outcome = r;
       break;
     }
-  if (outcome.ok()) {
-    std::string xml = "<CompleteMultipartUpload>";
-    for (uint64_t i = 0; i < parts; ++i)
-      xml += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" +
-             markup_escape(etags[i]) + "</ETag></Part>";
-    xml += "</CompleteMultipartUpload>";
-    Call complete{"POST", key};
-    complete.query = {{"uploadId", upload_id}};
-    complete.body = xml;
-    auto r = send(complete);
-    // A 200 can still carry an <Error> document (S3 reports late failures that way).
-    if (!r.ok())
-      outcome = r.error();
-    else if (r->status != 200 || r->body.find("<Error>") != std::string::npos)
-      outcome = failure(complete, *r);
-  }
-  if (!outcome.ok()) {
-    Call abort{"DELETE", key};
-    abort.query = {{"uploadId", upload_id}};
-    (void)send(abort);  // best effort: a lifecycle rule reaps what this misses
-    return outcome;
-  }
+  if (outcome.ok()) outcome = complete_multipart(key, upload_id, etags, size);
+  if (!outcome.ok()) abort_multipart(key, upload_id);
+  return outcome;
+}
+
+Result<std::string> S3Store::start_multipart(const std::string& key) {
+  Call start{"POST", key};
+  start.query = {{"uploads", ""}};
+  MLO_ASSIGN_OR_RETURN(s3::HttpResponse created, send(start));
+  std::string upload_id = s3::xml_text(created.body, "UploadId");
+  if (created.status != 200 || upload_id.empty()) return failure(start, created);
+  return upload_id;
+}
+
+Result<std::string> S3Store::upload_part(const std::string& key, const std::string& upload_id,
+                                         uint64_t number, std::string_view body) {
+  Call part{"PUT", key};
+  part.query = {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}};
+  part.body = body;
+  MLO_ASSIGN_OR_RETURN(s3::HttpResponse r, send(part));
+  if (r.status != 200) return failure(part, r);
+  return r.headers["etag"];
+}
+
+Status S3Store::complete_multipart(const std::string& key, const std::string& upload_id,
+                                   const std::vector<std::string>& etags, uint64_t size) {
+  std::string xml = "<CompleteMultipartUpload>";
+  for (size_t i = 0; i < etags.size(); ++i)
+    xml += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" +
+           markup_escape(etags[i]) + "</ETag></Part>";
+  xml += "</CompleteMultipartUpload>";
+  Call complete{"POST", key};
+  complete.query = {{"uploadId", upload_id}};
+  complete.body = xml;
+  MLO_ASSIGN_OR_RETURN(s3::HttpResponse r, send(complete));
+  const bool gone = r.status == 404 && s3::xml_text(r.body, "Code") == "NoSuchUpload";
+  // A 200 can still carry an <Error> document (S3 reports late failures that way).
+  if (!gone && (r.status != 200 || r.body.find("<Error>") != std::string::npos))
+    return failure(complete, r);
   MLO_ASSIGN_OR_RETURN(ObjectInfo landed, head(key));
+  if (gone && landed.etag != multipart_etag(etags)) return failure(complete, r);
   if (landed.size != size)
     return make_error(ErrorCode::kIntegrity, "store " + url() + ": " + key + ": uploaded " +
                                                  std::to_string(landed.size) + " bytes, expected " +
                                                  std::to_string(size));
   return {};
+}
+
+void S3Store::abort_multipart(const std::string& key, const std::string& upload_id) {
+  Call abort{"DELETE", key};
+  abort.query = {{"uploadId", upload_id}};
+  (void)send(abort);
 }
 
 }  // namespace mlo

@@ -1,8 +1,12 @@
 #include "mlo/drift/stream.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <memory>
 #include <optional>
 
+#include "mlo/core/parallel.hpp"
+#include "mlo/data/chunk_pipeline.hpp"
 #include "mlo/data/chunker.hpp"
 #include "mlo/data/csv.hpp"
 #include "mlo/data/input.hpp"
@@ -11,7 +15,9 @@
 namespace mlo::drift {
 
 namespace {
-constexpr size_t kBytesPerRowGuess = 96;
+// Flights-like CSV rows are ~35 bytes; a chunk of chunk_rows rows stays a few MiB, and its
+// parsed block (16 bytes per field) a few times that, per chunk in flight.
+constexpr size_t kBytesPerRowGuess = 32;
 }
 
 Result<StreamResult> profile_stream(const std::string& path, ProfileBuilder& builder,
@@ -40,24 +46,37 @@ Result<StreamResult> profile_stream(const std::string& path, ProfileBuilder& bui
     result.present[f] = true;
     map.emplace_back(f, static_cast<size_t>(it - result.header.begin()));
   }
-  Chunk chunk;
-  RowBlock block;
-  while (true) {
-    MLO_ASSIGN_OR_RETURN(bool more, reader.next(chunk));
-    if (!more) break;
+  // One chunk parsed and profiled on a worker; kept whole until consumed, since the block's
+  // fields point into the chunk's bytes.
+  struct Parsed {
+    std::unique_ptr<Chunk> chunk;
+    RowBlock block;
+    ProfileBuilder shard;
+  };
+  const size_t cols = result.header.size();
+  std::function<Result<std::unique_ptr<Parsed>>(std::unique_ptr<Chunk>)> work =
+      [&](std::unique_ptr<Chunk> chunk) -> Result<std::unique_ptr<Parsed>> {
+    auto p = std::make_unique<Parsed>(Parsed{std::move(chunk), RowBlock{}, builder.shard()});
     if (format == DataFormat::kCsv) {
-      MLO_TRY(parse_csv_chunk(chunk, result.header.size(), OnBadRow::kFail, block));
+      MLO_TRY(parse_csv_chunk(*p->chunk, cols, OnBadRow::kFail, p->block));
     } else {
-      MLO_TRY(parse_jsonl_chunk(chunk, result.header, OnBadRow::kFail, block));
+      MLO_TRY(parse_jsonl_chunk(*p->chunk, result.header, OnBadRow::kFail, p->block));
     }
-    const size_t rows = block.rows();
+    const size_t rows = p->block.rows();
     for (size_t r = 0; r < rows; ++r) {
-      for (const auto& [f, c] : map) builder.add_cell(f, block.at(r, c));
-      builder.end_row();
+      for (const auto& [f, c] : map) p->shard.add_cell(f, p->block.at(r, c));
+      p->shard.end_row();
     }
-    result.rows += rows;
-    if (on_block) MLO_TRY(on_block(result.header, block));
-  }
+    return p;
+  };
+  std::function<Status(std::unique_ptr<Parsed>&)> consume =
+      [&](std::unique_ptr<Parsed>& p) -> Status {
+    builder.absorb(std::move(p->shard));
+    result.rows += p->block.rows();
+    if (on_block) MLO_TRY(on_block(result.header, p->block));
+    return {};
+  };
+  MLO_TRY(for_each_chunk_ordered(reader, worker_count(options.threads, SIZE_MAX), work, consume));
   result.digest = in.raw_digest();
   return result;
 }

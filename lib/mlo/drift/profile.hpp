@@ -142,6 +142,8 @@ class ProfileBuilder {
   // Sorted valid numeric values of a feature, after finish() and only with keep_values
   // (exact mode); empty otherwise.
   const std::vector<double>& values(size_t feature) const;
+  // Moves them out (values() is empty afterwards).
+  std::vector<double> take_values(size_t feature);
 
  private:
   struct Impl;

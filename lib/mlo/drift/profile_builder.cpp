@@ -65,6 +65,8 @@ struct ProfileBuilder::Impl {
   bool shard = false;  // counts one chunk for absorb(): no category cap, first-seen order kept
   Profile profile;
   std::vector<std::vector<double>> values;
+  // Absorbed shards' values, concatenated once at finish() (no regrowing copies on the way).
+  std::vector<std::vector<std::vector<double>>> parts;
   std::vector<CategoryCounts> counts;
   std::vector<size_t> known;                   // reference categories pre-seeded (batch mode)
   std::vector<std::vector<std::string>> seen;  // shard: categories in first-seen order
@@ -77,6 +79,7 @@ struct ProfileBuilder::Impl {
       profile.features[i].kind = decls[i].kind;
     }
     values.resize(decls.size());
+    parts.resize(decls.size());
     counts.resize(decls.size());
     seen.resize(decls.size());
     known.assign(decls.size(), 0);
@@ -141,9 +144,7 @@ void ProfileBuilder::absorb(ProfileBuilder&& shard) {
     fa.count += fb.count;
     fa.below_range += fb.below_range;
     for (size_t k = 0; k < fa.bins.size(); ++k) fa.bins[k] += fb.bins[k];
-    auto& va = a.values[i];
-    va.insert(va.end(), b.values[i].begin(), b.values[i].end());
-    std::vector<double>().swap(b.values[i]);
+    if (!b.values[i].empty()) a.parts[i].push_back(std::move(b.values[i]));
     auto& counts = a.counts[i];
     for (const auto& key : b.seen[i]) {
       const uint64_t c = b.counts[i].find(key)->second;
@@ -284,6 +285,13 @@ Profile ProfileBuilder::finish(int threads) {
     const size_t i = numeric[j];
     FeatureProfile& fp = s.profile.features[i];
     auto& v = s.values[i];
+    size_t total = v.size();
+    for (const auto& part : s.parts[i]) total += part.size();
+    v.reserve(total);
+    for (auto& part : s.parts[i]) {
+      v.insert(v.end(), part.begin(), part.end());
+      std::vector<double>().swap(part);
+    }
     std::sort(v.begin(), v.end());
     if (!s.baseline) return;
     fp.edges = quantile_edges(v, s.options.fine_bins);
@@ -300,6 +308,10 @@ Profile ProfileBuilder::finish(int threads) {
 
 const std::vector<double>& ProfileBuilder::values(size_t feature) const {
   return impl_->values[feature];
+}
+
+std::vector<double> ProfileBuilder::take_values(size_t feature) {
+  return std::move(impl_->values[feature]);
 }
 
 }  // namespace mlo::drift

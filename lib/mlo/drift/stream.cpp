@@ -15,10 +15,12 @@
 namespace mlo::drift {
 
 namespace {
-// Flights-like CSV rows are ~35 bytes; a chunk of chunk_rows rows stays a few MiB, and its
-// parsed block (16 bytes per field) a few times that, per chunk in flight.
-constexpr size_t kBytesPerRowGuess = 32;
-}
+// Bytes per chunk = chunk_rows x this. Small on purpose: a parsed block takes 16 bytes per
+// field (about 5x the text of a flights-like CSV row), and threads + 2 blocks are in flight, so
+// 512 KiB chunks keep the profile path's memory flat (~3 MiB per chunk in flight) and each
+// block in cache while it is profiled.
+constexpr size_t kBytesPerRowGuess = 8;
+}  // namespace
 
 Result<StreamResult> profile_stream(const std::string& path, ProfileBuilder& builder,
                                     const StreamOptions& options, const BlockFn& on_block) {
@@ -46,34 +48,33 @@ Result<StreamResult> profile_stream(const std::string& path, ProfileBuilder& bui
     result.present[f] = true;
     map.emplace_back(f, static_cast<size_t>(it - result.header.begin()));
   }
-  // One chunk parsed and profiled on a worker; kept whole until consumed, since the block's
-  // fields point into the chunk's bytes.
+  // One chunk parsed and profiled on a worker into a shard; the block is kept (its fields point
+  // into the chunk) until the chunk is consumed.
   struct Parsed {
-    std::unique_ptr<Chunk> chunk;
     RowBlock block;
-    ProfileBuilder shard;
+    std::optional<ProfileBuilder> shard;
   };
   const size_t cols = result.header.size();
-  std::function<Result<std::unique_ptr<Parsed>>(std::unique_ptr<Chunk>)> work =
-      [&](std::unique_ptr<Chunk> chunk) -> Result<std::unique_ptr<Parsed>> {
-    auto p = std::make_unique<Parsed>(Parsed{std::move(chunk), RowBlock{}, builder.shard()});
+  const ProfileBuilder empty = builder.shard();  // workers copy this, never `builder` (absorbing)
+  std::function<Status(const Chunk&, Parsed&)> work = [&](const Chunk& chunk, Parsed& p) -> Status {
     if (format == DataFormat::kCsv) {
-      MLO_TRY(parse_csv_chunk(*p->chunk, cols, OnBadRow::kFail, p->block));
+      MLO_TRY(parse_csv_chunk(chunk, cols, OnBadRow::kFail, p.block));
     } else {
-      MLO_TRY(parse_jsonl_chunk(*p->chunk, result.header, OnBadRow::kFail, p->block));
+      MLO_TRY(parse_jsonl_chunk(chunk, result.header, OnBadRow::kFail, p.block));
     }
-    const size_t rows = p->block.rows();
+    p.shard = empty.shard();
+    const size_t rows = p.block.rows();
     for (size_t r = 0; r < rows; ++r) {
-      for (const auto& [f, c] : map) p->shard.add_cell(f, p->block.at(r, c));
-      p->shard.end_row();
+      for (const auto& [f, c] : map) p.shard->add_cell(f, p.block.at(r, c));
+      p.shard->end_row();
     }
-    return p;
+    return {};
   };
-  std::function<Status(std::unique_ptr<Parsed>&)> consume =
-      [&](std::unique_ptr<Parsed>& p) -> Status {
-    builder.absorb(std::move(p->shard));
-    result.rows += p->block.rows();
-    if (on_block) MLO_TRY(on_block(result.header, p->block));
+  std::function<Status(const Chunk&, Parsed&)> consume = [&](const Chunk&, Parsed& p) -> Status {
+    builder.absorb(std::move(*p.shard));
+    p.shard.reset();
+    result.rows += p.block.rows();
+    if (on_block) MLO_TRY(on_block(result.header, p.block));
     return {};
   };
   MLO_TRY(for_each_chunk_ordered(reader, worker_count(options.threads, SIZE_MAX), work, consume));

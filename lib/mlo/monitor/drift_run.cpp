@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "mlo/core/atomic_file.hpp"
+#include "mlo/core/parallel.hpp"
 #include "mlo/core/time.hpp"
 #include "mlo/drift/compare.hpp"
 #include "mlo/drift/prediction.hpp"
@@ -106,7 +107,7 @@ Result<Reference> load_reference(Store& store, const ModelVersion& mv, const Dri
                         path + ": no column '" + builder.feature(f).name + "'");
   }
   ref.profile = builder.finish(o.threads);
-  for (size_t f = 0; f < builder.num_features(); ++f) ref.values.push_back(builder.values(f));
+  for (size_t f = 0; f < builder.num_features(); ++f) ref.values.push_back(builder.take_values(f));
   ref.input = DriftInput{path, absolute_path(path), sr->digest, sr->rows};
   return ref;
 }
@@ -152,8 +153,11 @@ Result<Current> profile_current(const Reference& ref, const DriftOptions& o, con
     }
     Profile p = builder.finish(o.threads);
     for (size_t f = 0; exact && f < cur.values.size(); ++f) {
-      const auto& v = builder.values(f);
-      cur.values[f].insert(cur.values[f].end(), v.begin(), v.end());
+      std::vector<double> v = builder.take_values(f);
+      if (cur.values[f].empty())
+        cur.values[f] = std::move(v);
+      else
+        cur.values[f].insert(cur.values[f].end(), v.begin(), v.end());
     }
     cur.inputs.push_back({path, absolute_path(path), sr->digest, sr->rows});
     if (first) {
@@ -164,7 +168,8 @@ Result<Current> profile_current(const Reference& ref, const DriftOptions& o, con
     first = false;
   }
   if (exact && o.current.size() > 1)
-    for (auto& v : cur.values) std::sort(v.begin(), v.end());
+    parallel_for(cur.values.size(), worker_count(o.threads, cur.values.size()),
+                 [&](size_t f) { std::sort(cur.values[f].begin(), cur.values[f].end()); });
   return cur;
 }
 

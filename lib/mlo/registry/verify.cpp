@@ -2,8 +2,8 @@
 
 #include <ctime>
 #include <map>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -316,7 +316,7 @@ class ModelVerifier {
   const std::optional<std::string>& audit_key_;
   ModelCheck out_;
   std::vector<ReadEvent> events_;
-  std::string gap_key_;                          // the first missing event, if any
+  std::string gap_key_;                                // the first missing event, if any
   std::set<std::pair<int64_t, std::string>> vouched_;  // (version, manifest digest)
   std::map<std::string, Move> moves_;
   std::set<std::string> move_ids_;
@@ -332,9 +332,9 @@ class Verifier {
   Result<VerifyReport> run() {
     check_marker();
     const bool whole = options_.model.empty();
-    MLO_ASSIGN_OR_RETURN(std::vector<std::string> model_keys,
-                         store_.list(whole ? std::string(kModelsPrefix)
-                                           : model_prefix(options_.model)));
+    MLO_ASSIGN_OR_RETURN(
+        std::vector<std::string> model_keys,
+        store_.list(whole ? std::string(kModelsPrefix) : model_prefix(options_.model)));
     if (whole) MLO_TRY(check_all_blobs());
     std::map<std::string, std::vector<std::string>> by_model;
     for (const auto& key : model_keys) {

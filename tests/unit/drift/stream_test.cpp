@@ -17,7 +17,8 @@ using namespace mlo::drift;
 namespace {
 
 std::vector<FeatureDecl> decls() {
-  return {{"x", FeatureKind::kNumeric}, {"n", FeatureKind::kNumeric}, {"c", FeatureKind::kCategorical}};
+  return {
+      {"x", FeatureKind::kNumeric}, {"n", FeatureKind::kNumeric}, {"c", FeatureKind::kCategorical}};
 }
 
 // Rows with nulls, type errors and many categories (more than the cap used below), first seen
@@ -68,7 +69,8 @@ TEST_CASE("parallel profiling gives the same profile for 1, 2 and 4 threads") {
   std::vector<double> first_values;
   for (int threads : {1, 2, 4}) {
     auto builder = ProfileBuilder::against(ref, options());
-    auto sr = profile_stream(input.path, builder, StreamOptions{200, threads});  // 64 KiB chunks: 8 of them
+    auto sr = profile_stream(input.path, builder,
+                             StreamOptions{200, threads});  // 64 KiB chunks: 8 of them
     REQUIRE(sr.ok());
     CHECK(sr->rows == 20000);
     const std::string json = builder.finish(threads).to_json();

@@ -147,6 +147,9 @@ void setup_drift(CLI::App& app, Context& ctx) {
   app.add_option("--exact-max-mb", f->exact_max_mb,
                  "With --reference: memory cap for the exact samples in MiB (default 512)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
+  add_threads_option(app, o.threads,
+                     "Parse and profile on this many threads, 1..4 x cores (default: all "
+                     "cores); the report is the same for any count");
   app.add_flag("--summary", f->summary, "Print only the verdict line");
   app.add_flag("--no-record", f->no_record, "Do not write a run record to the store");
   app.callback([&ctx, f] {

@@ -1,5 +1,6 @@
 #include "mlo/core/yaml_io.hpp"
 
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -147,6 +148,68 @@ std::string yaml_error_text(const YAML::Exception& e) {
   return "line " + std::to_string(e.mark.line + 1) + ": " + e.msg;
 }
 
+// The limits the event pre-pass enforces, checked on a loaded tree instead. Only sound for a
+// document without aliases (each tree node then appears once) and with a single document (Load
+// reads only the first); the caller checks both. False on any violation: the caller then runs
+// the pre-pass, which reports the first violation in document order with its line.
+class TreeLimits {
+ public:
+  explicit TreeLimits(const YamlLimits& limits) : limits_(limits) {}
+
+  bool within(const YAML::Node& node, int depth) {
+    if (++nodes_ > limits_.max_nodes) return false;
+    if (node.IsScalar()) {
+      bytes_ += node.Scalar().size();
+      return bytes_ <= limits_.max_expanded_bytes;
+    }
+    if (!node.IsMap() && !node.IsSequence()) return true;
+    if (depth >= limits_.max_depth) return false;
+    if (node.IsSequence()) {
+      for (const auto& item : node)
+        if (!within(item, depth + 1)) return false;
+      return true;
+    }
+    std::unordered_set<std::string> keys;
+    for (const auto& entry : node) {
+      if (entry.first.IsNull() && !keys.insert("~").second) return false;
+      if (entry.first.IsScalar() && !keys.insert(entry.first.Scalar()).second) return false;
+      if (!within(entry.first, depth + 1) || !within(entry.second, depth + 1)) return false;
+    }
+    return true;
+  }
+
+ private:
+  const YamlLimits& limits_;
+  size_t nodes_ = 0;
+  size_t bytes_ = 0;
+};
+
+// A line starting with "---" or "..." may start or end a document.
+bool may_hold_document_markers(std::string_view text) {
+  for (size_t at = 0; at < text.size();) {
+    const std::string_view line = text.substr(at, 3);
+    if (line == "---" || line == "...") return true;
+    const size_t nl = text.find('\n', at);
+    if (nl == std::string_view::npos) break;
+    at = nl + 1;
+  }
+  return false;
+}
+
+// One parse instead of two for the common document: no alias ('*' nowhere) and no document
+// marker. Anything else, or any limit crossed, returns nullopt and goes through the pre-pass so
+// the error (and its line) is exactly the pre-pass's.
+std::optional<YAML::Node> load_within_limits(const std::string& text, const YamlLimits& limits) {
+  if (text.find('*') != std::string::npos || may_hold_document_markers(text)) return std::nullopt;
+  try {
+    YAML::Node node = YAML::Load(text);
+    TreeLimits check(limits);
+    if (check.within(node, 0)) return node;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<YAML::Node> parse_yaml(std::string_view text, const std::string& what,
@@ -155,6 +218,7 @@ Result<YAML::Node> parse_yaml(std::string_view text, const std::string& what,
     return make_error(ErrorCode::kInvalidInput, what + ": document larger than " +
                                                     std::to_string(limits.max_bytes) + " bytes");
   std::string owned(text);
+  if (auto node = load_within_limits(owned, limits)) return *node;
   try {
     {
       std::istringstream in(owned);

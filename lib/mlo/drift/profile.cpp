@@ -154,8 +154,7 @@ Result<Profile> Profile::from_json(std::string_view bytes, const std::string& wh
   }
 }
 
-namespace {
-void merge_moments(FeatureProfile& a, const FeatureProfile& b) {
+void detail::merge_moments(FeatureProfile& a, const FeatureProfile& b) {
   if (b.count == 0) return;
   if (a.count == 0) {
     a.min = b.min, a.max = b.max, a.mean = b.mean, a.m2 = b.m2;
@@ -169,6 +168,7 @@ void merge_moments(FeatureProfile& a, const FeatureProfile& b) {
   a.max = std::max(a.max, b.max);
 }
 
+namespace {
 void cap_categories(FeatureProfile& f, size_t cap) {
   if (f.categories.size() <= cap) return;
   std::vector<std::pair<std::string, uint64_t>> items(f.categories.begin(), f.categories.end());
@@ -201,7 +201,7 @@ Status merge_into(Profile& into, const Profile& other, size_t max_categories) {
     if (a.kind == FeatureKind::kNumeric && a.edges != b.edges)
       return make_error(ErrorCode::kInvalidInput, "merge profiles: feature '" + b.name +
                                                       "' was profiled on different bin edges");
-    merge_moments(a, b);
+    detail::merge_moments(a, b);
     a.rows += b.rows;
     a.nulls += b.nulls;
     a.type_errors += b.type_errors;

@@ -82,6 +82,11 @@ struct ProfileOptions {
   bool keep_values = false;      // keep sorted numeric values for exact statistics
 };
 
+namespace detail {
+// Count-weighted merge of count/min/max/mean/M2 (Chan et al.).
+void merge_moments(FeatureProfile& into, const FeatureProfile& other);
+}  // namespace detail
+
 // Category values longer than this are counted under category_key(value) so that hostile
 // input (megabyte-long "categories") cannot make a profile grow beyond
 // max_categories * ~kMaxCategoryBytes.
@@ -121,11 +126,24 @@ class ProfileBuilder {
   void add_cell(size_t feature, std::string_view text);
   void end_row();
 
+  // For parallel profiling: an empty builder of the same kind (features, reference edges, options)
+  // that counts one chunk of rows, without a category cap (a chunk bounds it).
+  ProfileBuilder shard() const;
+  // Adds a shard's rows as if they had been fed to this builder after everything before:
+  // counts, bins and values exactly; categories in the order the shard first saw them, so the
+  // cap admits the same ones. Mean and M2 merge by Chan's formula, so they match a single
+  // pass within rounding (relative ~1e-15); merging the same chunks in the same order gives
+  // the same bits whatever thread computed them.
+  void absorb(ProfileBuilder&& shard);
+
   // Finishes the profile. The builder may be used for values() afterwards, nothing else.
-  Profile finish();
+  // Sorts kept values on up to `threads` threads (0 = one per core).
+  Profile finish(int threads = 1);
   // Sorted valid numeric values of a feature, after finish() and only with keep_values
   // (exact mode); empty otherwise.
   const std::vector<double>& values(size_t feature) const;
+  // Moves them out (values() is empty afterwards).
+  std::vector<double> take_values(size_t feature);
 
  private:
   struct Impl;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "mlo/core/parallel.hpp"
 #include "mlo/drift/profile.hpp"
 
 namespace mlo::drift {
@@ -43,6 +44,13 @@ std::vector<double> quantile_edges(const std::vector<double>& v, size_t max_edge
   return edges;
 }
 
+// Lets the category maps be searched with a string_view (no string built per cell).
+struct ViewHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+};
+using CategoryCounts = std::unordered_map<std::string, uint64_t, ViewHash, std::equal_to<>>;
+
 }  // namespace
 
 bool is_missing_token(std::string_view text) {
@@ -54,10 +62,14 @@ struct ProfileBuilder::Impl {
   std::vector<FeatureDecl> decls;
   ProfileOptions options;
   bool baseline = false;
+  bool shard = false;  // counts one chunk for absorb(): no category cap, first-seen order kept
   Profile profile;
   std::vector<std::vector<double>> values;
-  std::vector<std::unordered_map<std::string, uint64_t>> counts;
-  std::vector<size_t> known;  // reference categories pre-seeded (batch mode)
+  // Absorbed shards' values, concatenated once at finish() (no regrowing copies on the way).
+  std::vector<std::vector<std::vector<double>>> parts;
+  std::vector<CategoryCounts> counts;
+  std::vector<size_t> known;                   // reference categories pre-seeded (batch mode)
+  std::vector<std::vector<std::string>> seen;  // shard: categories in first-seen order
 
   void init(std::vector<FeatureDecl> d) {
     decls = std::move(d);
@@ -67,7 +79,9 @@ struct ProfileBuilder::Impl {
       profile.features[i].kind = decls[i].kind;
     }
     values.resize(decls.size());
+    parts.resize(decls.size());
     counts.resize(decls.size());
+    seen.resize(decls.size());
     known.assign(decls.size(), 0);
   }
 };
@@ -101,6 +115,47 @@ ProfileBuilder ProfileBuilder::against(const Profile& reference, const ProfileOp
     impl->known[i] = ref.categories.size();
   }
   return ProfileBuilder(std::move(impl));
+}
+
+ProfileBuilder ProfileBuilder::shard() const {
+  auto impl = std::make_unique<Impl>();
+  impl->options = impl_->options;
+  impl->baseline = impl_->baseline;
+  impl->shard = true;
+  impl->init(impl_->decls);
+  for (size_t i = 0; i < impl_->decls.size(); ++i) {
+    impl->profile.features[i].edges = impl_->profile.features[i].edges;
+    impl->profile.features[i].bins.assign(impl_->profile.features[i].bins.size(), 0);
+  }
+  return ProfileBuilder(std::move(impl));
+}
+
+void ProfileBuilder::absorb(ProfileBuilder&& shard) {
+  Impl& a = *impl_;
+  Impl& b = *shard.impl_;
+  a.profile.rows += b.profile.rows;
+  for (size_t i = 0; i < a.decls.size(); ++i) {
+    FeatureProfile& fa = a.profile.features[i];
+    const FeatureProfile& fb = b.profile.features[i];
+    detail::merge_moments(fa, fb);
+    fa.rows += fb.rows;
+    fa.nulls += fb.nulls;
+    fa.type_errors += fb.type_errors;
+    fa.count += fb.count;
+    fa.below_range += fb.below_range;
+    for (size_t k = 0; k < fa.bins.size(); ++k) fa.bins[k] += fb.bins[k];
+    if (!b.values[i].empty()) a.parts[i].push_back(std::move(b.values[i]));
+    auto& counts = a.counts[i];
+    for (const auto& key : b.seen[i]) {
+      const uint64_t c = b.counts[i].find(key)->second;
+      if (auto it = counts.find(key); it != counts.end())
+        it->second += c;
+      else if (a.baseline || counts.size() < a.known[i] + a.options.max_categories)
+        counts.emplace(key, c);
+      else
+        fa.other += c;  // the first occurrence came after the cap filled: all of them do
+    }
+  }
 }
 
 size_t ProfileBuilder::num_features() const {
@@ -163,9 +218,12 @@ void ProfileBuilder::add_category(size_t feature, std::string_view value) {
   auto& counts = impl_->counts[feature];
   std::string key_storage;
   if (value.size() > kMaxCategoryBytes) value = key_storage = category_key(value);
-  auto it = counts.find(std::string(value));
+  auto it = counts.find(value);
   if (it != counts.end()) {
     ++it->second;
+  } else if (impl_->shard) {
+    counts.emplace(std::string(value), 1);
+    impl_->seen[feature].emplace_back(value);
   } else if (impl_->baseline ||
              counts.size() < impl_->known[feature] + impl_->options.max_categories) {
     counts.emplace(std::string(value), 1);
@@ -191,8 +249,7 @@ void ProfileBuilder::end_row() {
 }
 
 namespace {
-void finish_categories(FeatureProfile& fp, std::unordered_map<std::string, uint64_t>& counts,
-                       size_t cap) {
+void finish_categories(FeatureProfile& fp, CategoryCounts& counts, size_t cap) {
   std::vector<std::pair<std::string, uint64_t>> items;
   for (auto& [k, c] : counts) {
     if (c > 0) items.emplace_back(k, c);
@@ -210,20 +267,33 @@ void finish_categories(FeatureProfile& fp, std::unordered_map<std::string, uint6
 }
 }  // namespace
 
-Profile ProfileBuilder::finish() {
+Profile ProfileBuilder::finish(int threads) {
   Impl& s = *impl_;
+  std::vector<size_t> numeric;
   for (size_t i = 0; i < s.decls.size(); ++i) {
     FeatureProfile& fp = s.profile.features[i];
     if (fp.kind == FeatureKind::kCategorical) {
       // A batch keeps every reference category it saw plus up to max_categories new ones.
       finish_categories(fp, s.counts[i],
                         s.baseline ? s.options.max_categories : s.counts[i].size());
-      continue;
+    } else if (s.baseline || s.options.keep_values) {
+      numeric.push_back(i);
     }
+  }
+  // Each feature's sort and binning touches only that feature.
+  parallel_for(numeric.size(), worker_count(threads, numeric.size()), [&](size_t j) {
+    const size_t i = numeric[j];
+    FeatureProfile& fp = s.profile.features[i];
     auto& v = s.values[i];
-    if (!s.baseline && !s.options.keep_values) continue;
+    size_t total = v.size();
+    for (const auto& part : s.parts[i]) total += part.size();
+    v.reserve(total);
+    for (auto& part : s.parts[i]) {
+      v.insert(v.end(), part.begin(), part.end());
+      std::vector<double>().swap(part);
+    }
     std::sort(v.begin(), v.end());
-    if (!s.baseline) continue;
+    if (!s.baseline) return;
     fp.edges = quantile_edges(v, s.options.fine_bins);
     fp.bins.assign(fp.edges.size() + 1, 0);
     size_t k = 0;
@@ -232,12 +302,16 @@ Profile ProfileBuilder::finish() {
       ++fp.bins[k];
     }
     if (!s.options.keep_values) std::vector<double>().swap(v);
-  }
+  });
   return std::move(s.profile);
 }
 
 const std::vector<double>& ProfileBuilder::values(size_t feature) const {
   return impl_->values[feature];
+}
+
+std::vector<double> ProfileBuilder::take_values(size_t feature) {
+  return std::move(impl_->values[feature]);
 }
 
 }  // namespace mlo::drift

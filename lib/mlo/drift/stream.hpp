@@ -16,6 +16,7 @@ namespace mlo::drift {
 
 struct StreamOptions {
   size_t chunk_rows = 65536;  // rows per chunk, approximately (chunks are cut by bytes)
+  int threads = 0;            // parse + profile workers; 0 = one per core
 };
 
 struct StreamResult {
@@ -31,7 +32,10 @@ using BlockFn =
     std::function<Status(const std::vector<std::string>& header, const RowBlock& block)>;
 
 // Feeds the columns named like the builder's features into `builder` (features the input
-// lacks are left empty and marked in `present`). Ragged rows and bad JSON are kInvalidInput.
+// lacks are left empty and marked in `present`). Chunks are parsed and profiled on
+// `options.threads` workers, one shard per chunk, absorbed in chunk order (and `on_block`
+// called in chunk order on this thread): the profile is the same for any thread count. Memory:
+// up to threads + 2 chunks in flight. Ragged rows and bad JSON are kInvalidInput.
 Result<StreamResult> profile_stream(const std::string& path, ProfileBuilder& builder,
                                     const StreamOptions& options = {},
                                     const BlockFn& on_block = nullptr);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "mlo/core/atomic_file.hpp"
+#include "mlo/core/parallel.hpp"
 #include "mlo/core/time.hpp"
 #include "mlo/drift/compare.hpp"
 #include "mlo/drift/prediction.hpp"
@@ -98,15 +99,15 @@ Result<Reference> load_reference(Store& store, const ModelVersion& mv, const Dri
   BlockFn fn = [&](const std::vector<std::string>&, const RowBlock& b) {
     return budget.add_rows(path, b.rows());
   };
-  auto sr = profile_stream(path, builder, StreamOptions{o.chunk_rows}, fn);
+  auto sr = profile_stream(path, builder, StreamOptions{o.chunk_rows, o.threads}, fn);
   if (!sr.ok()) return in_file(path, sr.error());
   for (size_t f = 0; f < sr->present.size(); ++f) {
     if (!sr->present[f])
       return make_error(ErrorCode::kInvalidInput,
                         path + ": no column '" + builder.feature(f).name + "'");
   }
-  ref.profile = builder.finish();
-  for (size_t f = 0; f < builder.num_features(); ++f) ref.values.push_back(builder.values(f));
+  ref.profile = builder.finish(o.threads);
+  for (size_t f = 0; f < builder.num_features(); ++f) ref.values.push_back(builder.take_values(f));
   ref.input = DriftInput{path, absolute_path(path), sr->digest, sr->rows};
   return ref;
 }
@@ -140,7 +141,7 @@ Result<Current> profile_current(const Reference& ref, const DriftOptions& o, con
       }
       return {};
     };
-    auto sr = profile_stream(path, builder, StreamOptions{o.chunk_rows}, fn);
+    auto sr = profile_stream(path, builder, StreamOptions{o.chunk_rows, o.threads}, fn);
     if (!sr.ok()) return in_file(path, sr.error());
     for (size_t f = 0; f < sr->present.size() && !sr->header.empty(); ++f) {  // no header: empty
       if (sr->present[f]) continue;
@@ -150,10 +151,13 @@ Result<Current> profile_current(const Reference& ref, const DriftOptions& o, con
                               "' (set quality.allow_missing_columns in the policy to allow it)");
       cur.present[f] = false;
     }
-    Profile p = builder.finish();
+    Profile p = builder.finish(o.threads);
     for (size_t f = 0; exact && f < cur.values.size(); ++f) {
-      const auto& v = builder.values(f);
-      cur.values[f].insert(cur.values[f].end(), v.begin(), v.end());
+      std::vector<double> v = builder.take_values(f);
+      if (cur.values[f].empty())
+        cur.values[f] = std::move(v);
+      else
+        cur.values[f].insert(cur.values[f].end(), v.begin(), v.end());
     }
     cur.inputs.push_back({path, absolute_path(path), sr->digest, sr->rows});
     if (first) {
@@ -164,7 +168,8 @@ Result<Current> profile_current(const Reference& ref, const DriftOptions& o, con
     first = false;
   }
   if (exact && o.current.size() > 1)
-    for (auto& v : cur.values) std::sort(v.begin(), v.end());
+    parallel_for(cur.values.size(), worker_count(o.threads, cur.values.size()),
+                 [&](size_t f) { std::sort(cur.values[f].begin(), cur.values[f].end()); });
   return cur;
 }
 

@@ -32,6 +32,9 @@ struct DriftOptions {
   std::string slice_by;              // with labels: metrics per value of this column
   Engine engine = Engine::kAuto;     // for in-process scoring
   size_t chunk_rows = 65536;
+  // Workers that parse and profile chunks (and sort exact samples); 0 = one per core. The
+  // report does not depend on it: chunks are profiled separately and merged in order.
+  int threads = 0;
   // Exact mode keeps every numeric value of the reference and the batch (8 bytes each); past
   // this many values the run fails (kInvalidInput) instead of growing. 64 Mi values = 512 MiB.
   uint64_t exact_max_values = uint64_t{64} << 20;

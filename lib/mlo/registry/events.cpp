@@ -1,6 +1,9 @@
 #include "mlo/registry/events.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <set>
+#include <string_view>
 
 #include <yaml-cpp/yaml.h>
 
@@ -75,8 +78,75 @@ std::string event_to_yaml(const std::string& model, const Event& event) {
   return body;
 }
 
+namespace {
+
+// The events mlo writes, read without building a YAML tree (verify reads every event of every
+// model). Accepts only "key: value" lines of plain text (is_plain_text) at the top level and
+// two-space indented under "fields:", each key once, every field decode_event checks valid, and
+// then returns exactly what the YAML path would. Anything else (quoting, comments, flow style,
+// other keys, an invalid field) is nullopt: the YAML path decides, with its own messages.
+std::optional<Event> parse_plain_event(std::string_view text, const std::string& model) {
+  Event e;
+  std::set<std::string_view> seen;
+  bool in_fields = false, have_number = false, have_type = false, have_kind = false,
+       have_api = false, have_model = false;
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    if (nl == std::string_view::npos) return std::nullopt;  // mlo ends every line
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl + 1);
+    const bool indented = line.substr(0, 2) == "  ";
+    if (indented) line.remove_prefix(2);
+    const size_t colon = line.find(": ");
+    if (!indented && line == "fields:" && seen.insert("fields").second) {
+      in_fields = true;
+      continue;
+    }
+    if (colon == std::string_view::npos) return std::nullopt;
+    const std::string_view key = line.substr(0, colon), value = line.substr(colon + 2);
+    if (!is_plain_text(key) || key.find(':') != std::string_view::npos || !is_plain_text(value))
+      return std::nullopt;
+    if (indented) {
+      if (!in_fields || !e.fields.emplace(std::string(key), std::string(value)).second)
+        return std::nullopt;
+      continue;
+    }
+    in_fields = false;
+    if (!seen.insert(key).second) return std::nullopt;
+    if (key == "apiVersion") {
+      have_api = value == kApiVersion;
+    } else if (key == "kind") {
+      have_kind = value == "Event";
+    } else if (key == "model") {
+      have_model = value == model;
+    } else if (key == "number") {
+      auto n = plain_int(value);
+      if (!n) return std::nullopt;
+      e.number = *n;
+      have_number = true;
+    } else if (key == "type") {
+      e.type = value;
+      have_type = true;
+    } else if (key == "time") {
+      e.time = value;
+    } else if (key == "actor") {
+      e.actor = value;
+    } else if (key == "previous") {
+      if (!is_valid_digest(value)) return std::nullopt;
+      e.previous = value;
+    } else if (key != "hmac") {  // the signature line (audit.hpp); decode_event ignores it
+      return std::nullopt;
+    }
+  }
+  if (!have_api || !have_kind || !have_model || !have_number || !have_type) return std::nullopt;
+  return e;
+}
+
+}  // namespace
+
 Result<Event> event_from_yaml(const std::string& text, const std::string& what,
                               const std::string& model) {
+  if (auto fast = parse_plain_event(text, model)) return std::move(*fast);
   MLO_ASSIGN_OR_RETURN(YAML::Node doc, parse_yaml(text, what));
   try {
     return decode_event(doc, what, model);

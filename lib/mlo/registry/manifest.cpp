@@ -312,4 +312,63 @@ Status validate_model_name(const std::string& name) {
   return {};
 }
 
+namespace {
+
+// "{digest: D, size: N, media_type: M}" as emit_artifacts writes it, every value plain.
+std::optional<Artifact> scan_flow_artifact(std::string_view v) {
+  constexpr std::string_view kFields[] = {"{digest: ", ", size: ", ", media_type: ", "}"};
+  std::string_view parts[3];
+  for (size_t i = 0; i < 3; ++i) {
+    if (v.substr(0, kFields[i].size()) != kFields[i]) return std::nullopt;
+    v.remove_prefix(kFields[i].size());
+    const size_t end = v.find_first_of(",}");
+    if (end == std::string_view::npos) return std::nullopt;
+    parts[i] = v.substr(0, end);
+    v.remove_prefix(end);
+  }
+  auto size = plain_int(parts[1]);
+  if (v != kFields[3] || !is_plain_text(parts[0]) || !is_plain_text(parts[2]) || !size ||
+      !is_valid_digest(parts[0]))
+    return std::nullopt;
+  return Artifact{std::string(parts[0]), static_cast<uint64_t>(*size), std::string(parts[2])};
+}
+
+}  // namespace
+
+std::optional<ManifestRefs> scan_manifest_refs(std::string_view text) {
+  ManifestRefs refs;
+  bool name = false, version = false, artifacts = false, in_artifacts = false;
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    if (in_artifacts && line.substr(0, 2) == "  " && line.size() > 2 && line[2] != ' ') {
+      const size_t colon = line.find(": ");
+      if (colon == std::string_view::npos) return std::nullopt;
+      const std::string_view key = line.substr(2, colon - 2);
+      auto a = scan_flow_artifact(line.substr(colon + 2));
+      if (!is_plain_text(key) || !a || !refs.artifacts.emplace(key, std::move(*a)).second)
+        return std::nullopt;
+      continue;
+    }
+    in_artifacts = false;
+    if (line.rfind("name: ", 0) == 0) {
+      refs.name = line.substr(6);
+      if (name || !is_plain_text(refs.name)) return std::nullopt;
+      name = true;
+    } else if (line.rfind("version: ", 0) == 0) {
+      auto v = plain_int(line.substr(9));
+      if (version || !v) return std::nullopt;
+      refs.version = *v;
+      version = true;
+    } else if (line == "artifacts:" || line == "artifacts: {}") {
+      if (artifacts) return std::nullopt;
+      artifacts = true;
+      in_artifacts = line == "artifacts:";
+    }
+  }
+  if (!name || !version || !artifacts) return std::nullopt;
+  return refs;
+}
+
 }  // namespace mlo

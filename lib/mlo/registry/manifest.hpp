@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mlo/core/result.hpp"
@@ -64,6 +65,18 @@ struct ModelVersion {
   std::string to_yaml() const;
   static Result<ModelVersion> from_yaml(const std::string& text, const std::string& what);
 };
+
+// What verify needs of a manifest it does not re-validate.
+struct ManifestRefs {
+  std::string name;
+  int64_t version = 0;
+  std::map<std::string, Artifact> artifacts;
+};
+// Reads name, version and artifacts from a manifest in the form to_yaml() writes, without a
+// YAML tree. Only for bytes already known to be a manifest from_yaml() accepted (they hash to
+// the digest a `registered` event recorded): it checks the form of these three fields, not the
+// rest of the document. nullopt when the text is not in that form; use from_yaml() then.
+std::optional<ManifestRefs> scan_manifest_refs(std::string_view text);
 
 // Model names: [a-z0-9][a-z0-9._-]{0,127}, no "..". Anything else is kUsage.
 Status validate_model_name(const std::string& name);

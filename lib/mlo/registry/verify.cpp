@@ -2,10 +2,13 @@
 
 #include <ctime>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include "mlo/core/digest.hpp"
+#include "mlo/core/parallel.hpp"
 #include "mlo/registry/alias.hpp"
 #include "mlo/registry/audit.hpp"
 #include "mlo/registry/events.hpp"
@@ -24,115 +27,61 @@ std::string strip_key(const std::string& message, const std::string& key) {
   return message;
 }
 
-struct BlobState {
-  bool present = false;
+// One blob's check, done once per digest however many manifests share it.
+struct BlobCheck {
+  bool present = false;  // head() found it
   bool intact = false;
   uint64_t size = 0;
+  std::string key;      // where it was read
+  std::string problem;  // why it is not intact (empty when intact or absent)
+  bool reported = false;
 };
 
-class Verifier {
+// What one model's check found, in the order the checks ran. An artifact reference is resolved
+// after the blob checks (which run once per digest across all models), at its place in this
+// order, so the report reads exactly as a serial walk would have written it.
+struct Finding {
+  enum class Kind { kProblem, kNote, kArtifact };
+  Kind kind = Kind::kProblem;
+  std::string key;      // artifact: the manifest's key
+  std::string message;  // artifact: the artifact's name
+  std::string digest;   // artifact only
+  uint64_t size = 0;    // artifact only: the size the manifest records
+};
+
+struct ModelCheck {
+  std::vector<Finding> findings;
+  size_t versions = 0, events = 0, aliases = 0;
+};
+
+// Checks one model's manifests, audit chain and aliases. Independent of every other model, so
+// many run at once; blobs are only referenced here (Finding::kArtifact).
+class ModelVerifier {
  public:
-  Verifier(Store& store, const VerifyOptions& options) : store_(store), options_(options) {}
+  ModelVerifier(Store& store, const std::optional<std::string>& audit_key)
+      : store_(store), audit_key_(audit_key) {}
 
-  Result<VerifyReport> run() {
-    check_marker();
-    MLO_ASSIGN_OR_RETURN(std::vector<std::string> model_keys,
-                         store_.list(options_.model.empty() ? std::string(kModelsPrefix)
-                                                            : model_prefix(options_.model)));
-    if (options_.model.empty()) MLO_TRY(hash_all_blobs());
-    std::map<std::string, std::vector<std::string>> by_model;
-    for (const auto& key : model_keys) {
-      auto parts = split_model_key(key);
-      if (!parts) {
-        note(key, "unexpected key under models/");
-        continue;
-      }
-      by_model[parts->name].push_back(key);
-    }
-    if (!options_.model.empty() && by_model.empty())
-      return make_error(ErrorCode::kNotFound, "model '" + options_.model + "' not found");
-    for (const auto& [name, keys] : by_model) MLO_TRY(verify_model(name, keys));
-    if (options_.model.empty()) check_strays();
-    return std::move(report_);
-  }
-
- private:
-  void problem(const std::string& key, const std::string& message) {
-    report_.problems.push_back({key, strip_key(message, key)});
-  }
-  void note(const std::string& key, const std::string& message) {
-    report_.notes.push_back({key, strip_key(message, key)});
-  }
-
-  void check_marker() {
-    auto bytes = store_.get(kStoreMarkerKey);
-    if (!bytes.ok()) {
-      problem(kStoreMarkerKey, bytes.error().message);
-      return;
-    }
-    if (auto info = parse_store_info(*bytes); !info.ok())
-      problem(kStoreMarkerKey, info.error().message);
-  }
-
-  Result<std::string> hash_key(const std::string& key) {
-    if (options_.on_blob) options_.on_blob(key);
-    return digest_key(store_, key);
-  }
-
-  // Whole-store mode: every object must hash to its own key.
-  Status hash_all_blobs() {
-    MLO_ASSIGN_OR_RETURN(std::vector<std::string> keys, store_.list(kObjectsPrefix));
-    for (const auto& key : keys) {
-      std::string digest = digest_of_blob_key(key);
-      if (digest.empty()) {
-        note(key,
-             "unexpected key under objects/ (not a sha256 blob; left by an interrupted write?)");
-        continue;
-      }
-      check_blob(digest, key);
-    }
-    return {};
-  }
-
-  const BlobState& check_blob(const std::string& digest, const std::string& key) {
-    auto [it, inserted] = blobs_.try_emplace(digest);
-    if (!inserted) return it->second;
-    BlobState& state = it->second;
-    auto info = store_.head(key);
-    if (!info.ok()) return state;
-    state.present = true;
-    state.size = info->size;
-    auto actual = hash_key(key);
-    ++report_.blobs;
-    report_.blob_bytes += info->size;
-    if (!actual.ok()) {
-      problem(key, "cannot read: " + actual.error().message);
-    } else if (*actual != digest) {
-      problem(key, "content hashes to " + *actual + ", not to its key (blob corrupted)");
-    } else {
-      state.intact = true;
-    }
-    return state;
-  }
-
-  Status verify_model(const std::string& name, const std::vector<std::string>& keys) {
-    ++report_.models;
+  ModelCheck run(const std::string& name, const std::vector<std::string>& keys) {
     if (auto st = validate_model_name(name); !st.ok()) {
       problem(model_prefix(name), st.error().message);
-      return {};
+      return std::move(out_);
     }
+    size_t event_keys = 0;
+    for (const auto& key : keys) {
+      auto parts = split_model_key(key);
+      if (parts->kind == "events" && parse_numbered_key(key, events_prefix(name))) ++event_keys;
+    }
+    read_events(name, event_keys);
     std::map<int64_t, std::string> manifest_digests;
     std::vector<std::string> alias_keys;
-    size_t event_keys = 0;
     for (const auto& key : keys) {
       auto parts = split_model_key(key);
       if (parts->kind == "versions") {
         if (auto n = parse_numbered_key(key, versions_prefix(name))) {
-          MLO_TRY(verify_manifest(name, *n, key, manifest_digests));
+          verify_manifest(name, *n, key, manifest_digests);
           continue;
         }
       } else if (parts->kind == "events" && parse_numbered_key(key, events_prefix(name))) {
-        ++event_keys;
         continue;
       } else if (parts->kind == "aliases") {
         alias_keys.push_back(key);
@@ -140,42 +89,92 @@ class Verifier {
       }
       note(key, "unexpected key (ignored)");
     }
-    verify_events(name, event_keys, manifest_digests);
+    verify_events(name, manifest_digests);
     for (const auto& key : alias_keys) verify_alias(name, key, manifest_digests);
-    return {};
+    return std::move(out_);
   }
 
-  Status verify_manifest(const std::string& name, int64_t n, const std::string& key,
-                         std::map<int64_t, std::string>& digests) {
-    ++report_.versions;
+ private:
+  void problem(const std::string& key, const std::string& message) {
+    out_.findings.push_back({Finding::Kind::kProblem, key, strip_key(message, key), {}, 0});
+  }
+  void note(const std::string& key, const std::string& message) {
+    out_.findings.push_back({Finding::Kind::kNote, key, strip_key(message, key), {}, 0});
+  }
+
+  void verify_manifest(const std::string& name, int64_t n, const std::string& key,
+                       std::map<int64_t, std::string>& digests) {
+    ++out_.versions;
     auto bytes = store_.get(key);
     if (!bytes.ok()) {
       problem(key, "cannot read: " + bytes.error().message);
-      return {};
+      return;
     }
-    digests[n] = digest_bytes(*bytes);
-    auto mv = ModelVersion::from_yaml(*bytes, key);
-    if (!mv.ok()) {
-      problem(key, mv.error().message);
-      return {};
+    const std::string& digest = digests[n] = digest_bytes(*bytes);
+    // Bytes a registered event vouches for are the ones register validated: only their
+    // references are read. Anything else is parsed and validated in full.
+    std::optional<ManifestRefs> refs;
+    if (vouched_.count({n, digest})) refs = scan_manifest_refs(*bytes);
+    if (!refs) {
+      auto mv = ModelVersion::from_yaml(*bytes, key);
+      if (!mv.ok()) {
+        problem(key, mv.error().message);
+        return;
+      }
+      refs = ManifestRefs{mv->name, mv->version, std::move(mv->artifacts)};
     }
-    if (mv->name != name || mv->version != n)
-      problem(key, "manifest says " + mv->name + ":" + std::to_string(mv->version));
-    for (const auto& [artifact, a] : mv->artifacts) {
-      const std::string bkey = blob_key(a.digest);
-      const BlobState& blob = check_blob(a.digest, bkey);
-      if (!blob.present)
-        problem(key, "artifact '" + artifact + "' refers to missing blob " + a.digest);
-      else if (blob.size != a.size)
-        problem(key, "artifact '" + artifact + "' records size " + std::to_string(a.size) +
-                         " but blob " + bkey + " has " + std::to_string(blob.size) + " bytes");
-    }
-    return {};
+    if (refs->name != name || refs->version != n)
+      problem(key, "manifest says " + refs->name + ":" + std::to_string(refs->version));
+    for (const auto& [artifact, a] : refs->artifacts)
+      out_.findings.push_back({Finding::Kind::kArtifact, key, artifact, a.digest, a.size});
   }
 
-  void check_hmac(const std::string& key, const std::string& bytes) {
-    if (!audit_key_) return;
-    switch (check_event_hmac(*audit_key_, bytes)) {
+  // An event as read, before the chain checks (which need every manifest's digest).
+  struct ReadEvent {
+    std::string key;
+    std::optional<Event> event;
+    std::string error;  // why it did not parse
+    std::string digest;
+    HmacCheck hmac = HmacCheck::kValid;  // also when no audit key is set
+  };
+
+  // Reads events 1, 2, ... until `event_keys` are read or one is missing (a gap). Registered
+  // events that parse (and, under an audit key, carry a valid hmac) vouch for their manifest.
+  void read_events(const std::string& name, size_t event_keys) {
+    for (int64_t n = 1; event_keys > 0; ++n) {
+      ReadEvent r{event_key(name, n), std::nullopt, {}, {}, HmacCheck::kValid};
+      auto bytes = store_.get(r.key);
+      if (!bytes.ok()) {
+        gap_key_ = r.key;
+        break;
+      }
+      --event_keys;
+      auto event = event_from_yaml(*bytes, r.key, name);
+      r.digest = digest_bytes(*bytes);
+      if (audit_key_) r.hmac = check_event_hmac(*audit_key_, *bytes);
+      if (event.ok())
+        r.event = std::move(*event);
+      else
+        r.error = event.error().message;
+      if (r.event && r.event->type == "registered" && r.hmac == HmacCheck::kValid) {
+        auto m = r.event->fields.find("manifest");
+        if (m != r.event->fields.end()) vouched_.emplace(registered_version(*r.event), m->second);
+      }
+      events_.push_back(std::move(r));
+    }
+  }
+
+  static int64_t registered_version(const Event& event) {
+    auto it = event.fields.find("version");
+    try {
+      return it == event.fields.end() ? 0 : std::stoll(it->second);
+    } catch (const std::exception&) {
+      return 0;
+    }
+  }
+
+  void check_hmac(const std::string& key, HmacCheck hmac) {
+    switch (hmac) {
       case HmacCheck::kValid:
         return;
       case HmacCheck::kMissing:
@@ -189,26 +188,17 @@ class Verifier {
     }
   }
 
-  void verify_events(const std::string& name, size_t event_keys,
-                     const std::map<int64_t, std::string>& digests) {
+  void verify_events(const std::string& name, const std::map<int64_t, std::string>& digests) {
     std::set<int64_t> registered;
     std::string previous;
-    moves_.clear();
-    move_ids_.clear();
-    for (int64_t n = 1; event_keys > 0; ++n) {
-      const std::string key = event_key(name, n);
-      auto bytes = store_.get(key);
-      if (!bytes.ok()) {
-        problem(key, "missing: the audit chain has a gap");
-        break;
-      }
-      --event_keys;
-      ++report_.events;
-      auto event = event_from_yaml(*bytes, key, name);
-      const std::string digest = digest_bytes(*bytes);
-      check_hmac(key, *bytes);
-      if (!event.ok()) {
-        problem(key, event.error().message);
+    for (const ReadEvent& r : events_) {
+      const int64_t n = out_.events + 1;
+      const std::string& key = r.key;
+      const std::optional<Event>& event = r.event;
+      ++out_.events;
+      check_hmac(key, r.hmac);
+      if (!event) {
+        problem(key, r.error);
       } else {
         if (event->number != n) problem(key, "holds event number " + std::to_string(event->number));
         if (event->previous != previous)
@@ -220,8 +210,9 @@ class Verifier {
         if (event->type == "registered") check_registered(name, key, *event, digests, registered);
         record_move(*event);
       }
-      previous = digest;
+      previous = r.digest;
     }
+    if (!gap_key_.empty()) problem(gap_key_, "missing: the audit chain has a gap");
     for (const auto& [n, digest] : digests)
       if (!registered.count(n))
         note(version_key(name, n),
@@ -232,12 +223,7 @@ class Verifier {
                         const std::map<int64_t, std::string>& digests,
                         std::set<int64_t>& registered) {
     auto it_v = event.fields.find("version");
-    int64_t v = 0;
-    try {
-      v = it_v == event.fields.end() ? 0 : std::stoll(it_v->second);
-    } catch (const std::exception&) {
-      v = 0;
-    }
+    const int64_t v = registered_version(event);
     auto found = digests.find(v);
     if (found == digests.end()) {
       problem(key, "registers version " + (it_v == event.fields.end() ? "?" : it_v->second) +
@@ -301,7 +287,7 @@ class Verifier {
 
   void verify_alias(const std::string& name, const std::string& key,
                     const std::map<int64_t, std::string>& digests) {
-    ++report_.aliases;
+    ++out_.aliases;
     std::string leaf = key.substr(aliases_prefix(name).size());
     if (leaf.size() <= 5 || leaf.substr(leaf.size() - 5) != ".yaml") {
       note(key, "unexpected key (ignored)");
@@ -324,6 +310,175 @@ class Verifier {
     else if (!rec->manifest.empty() && rec->manifest != it->second)
       problem(key, "records manifest " + rec->manifest + " but version " +
                        std::to_string(rec->version) + " hashes to " + it->second);
+  }
+
+  Store& store_;
+  const std::optional<std::string>& audit_key_;
+  ModelCheck out_;
+  std::vector<ReadEvent> events_;
+  std::string gap_key_;                                // the first missing event, if any
+  std::set<std::pair<int64_t, std::string>> vouched_;  // (version, manifest digest)
+  std::map<std::string, Move> moves_;
+  std::set<std::string> move_ids_;
+};
+
+// The whole check: the marker, every blob once, every model (on a worker pool), stray entries.
+// Store reads dominate (a round trip each on S3), so by default more run at once than there
+// are cores.
+class Verifier {
+ public:
+  Verifier(Store& store, const VerifyOptions& options) : store_(store), options_(options) {}
+
+  Result<VerifyReport> run() {
+    check_marker();
+    const bool whole = options_.model.empty();
+    MLO_ASSIGN_OR_RETURN(
+        std::vector<std::string> model_keys,
+        store_.list(whole ? std::string(kModelsPrefix) : model_prefix(options_.model)));
+    if (whole) MLO_TRY(check_all_blobs());
+    std::map<std::string, std::vector<std::string>> by_model;
+    for (const auto& key : model_keys) {
+      auto parts = split_model_key(key);
+      if (!parts) {
+        note(key, "unexpected key under models/");
+        continue;
+      }
+      by_model[parts->name].push_back(key);
+    }
+    if (!whole && by_model.empty())
+      return make_error(ErrorCode::kNotFound, "model '" + options_.model + "' not found");
+    std::vector<const std::pair<const std::string, std::vector<std::string>>*> models;
+    for (const auto& entry : by_model) models.push_back(&entry);
+    std::vector<ModelCheck> checks(models.size());
+    parallel_for(models.size(), workers(models.size()), [&](size_t i) {
+      checks[i] = ModelVerifier(store_, audit_key_).run(models[i]->first, models[i]->second);
+    });
+    check_referenced_blobs(checks);
+    for (size_t i = 0; i < checks.size(); ++i) add_model(checks[i]);
+    if (whole) check_strays();
+    return std::move(report_);
+  }
+
+ private:
+  void problem(const std::string& key, const std::string& message) {
+    report_.problems.push_back({key, strip_key(message, key)});
+  }
+  void note(const std::string& key, const std::string& message) {
+    report_.notes.push_back({key, strip_key(message, key)});
+  }
+
+  size_t workers(size_t items) const {
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    return worker_count(options_.threads > 0 ? options_.threads : std::max(cores, 8), items);
+  }
+
+  void check_marker() {
+    auto bytes = store_.get(kStoreMarkerKey);
+    if (!bytes.ok()) {
+      problem(kStoreMarkerKey, bytes.error().message);
+      return;
+    }
+    if (auto info = parse_store_info(*bytes); !info.ok())
+      problem(kStoreMarkerKey, info.error().message);
+  }
+
+  // Heads and re-hashes each (digest, key) whose digest is not checked yet, on the pool;
+  // reports nothing.
+  void check_blobs(const std::vector<std::pair<std::string, std::string>>& keys) {
+    std::vector<std::pair<std::string, std::string>> todo;
+    std::vector<BlobCheck*> slots;
+    for (const auto& [digest, key] : keys) {
+      auto [it, inserted] = blobs_.try_emplace(digest);
+      if (!inserted) continue;
+      it->second.key = key;
+      todo.emplace_back(digest, key);
+      slots.push_back(&it->second);
+    }
+    std::mutex progress;
+    parallel_for(todo.size(), workers(todo.size()), [&](size_t i) {
+      const auto& [digest, key] = todo[i];
+      BlobCheck& state = *slots[i];
+      auto info = store_.head(key);
+      if (!info.ok()) return;
+      state.present = true;
+      state.size = info->size;
+      if (options_.on_blob) {
+        std::lock_guard<std::mutex> lock(progress);
+        options_.on_blob(key);
+      }
+      auto actual = digest_key(store_, key);
+      if (!actual.ok())
+        state.problem = "cannot read: " + actual.error().message;
+      else if (*actual != digest)
+        state.problem = "content hashes to " + *actual + ", not to its key (blob corrupted)";
+      else
+        state.intact = true;
+    });
+  }
+
+  // The first mention of a blob puts it in the report (counted if present, its problem if any).
+  const BlobCheck& report_blob(const std::string& digest) {
+    BlobCheck& state = blobs_.at(digest);
+    if (state.reported) return state;
+    state.reported = true;
+    if (!state.present) return state;
+    ++report_.blobs;
+    report_.blob_bytes += state.size;
+    if (!state.problem.empty()) problem(state.key, state.problem);
+    return state;
+  }
+
+  // Whole-store mode: every object must hash to its own key.
+  Status check_all_blobs() {
+    MLO_ASSIGN_OR_RETURN(std::vector<std::string> keys, store_.list(kObjectsPrefix));
+    std::vector<std::pair<std::string, std::string>> todo;
+    for (const auto& key : keys) {
+      std::string digest = digest_of_blob_key(key);
+      if (!digest.empty()) todo.emplace_back(std::move(digest), key);
+    }
+    check_blobs(todo);
+    for (const auto& key : keys) {
+      std::string digest = digest_of_blob_key(key);
+      if (digest.empty())
+        note(key,
+             "unexpected key under objects/ (not a sha256 blob; left by an interrupted write?)");
+      else
+        report_blob(digest);
+    }
+    return {};
+  }
+
+  // Blobs the manifests name that the object listing did not hold (or, for one model, all).
+  void check_referenced_blobs(const std::vector<ModelCheck>& checks) {
+    std::vector<std::pair<std::string, std::string>> todo;
+    for (const auto& check : checks)
+      for (const auto& f : check.findings)
+        if (f.kind == Finding::Kind::kArtifact) todo.emplace_back(f.digest, blob_key(f.digest));
+    check_blobs(todo);
+  }
+
+  void add_model(const ModelCheck& check) {
+    ++report_.models;
+    report_.versions += check.versions;
+    report_.events += check.events;
+    report_.aliases += check.aliases;
+    for (const auto& f : check.findings) {
+      if (f.kind == Finding::Kind::kProblem) {
+        report_.problems.push_back({f.key, f.message});
+        continue;
+      }
+      if (f.kind == Finding::Kind::kNote) {
+        report_.notes.push_back({f.key, f.message});
+        continue;
+      }
+      const BlobCheck& blob = report_blob(f.digest);
+      const std::string bkey = blob_key(f.digest);
+      if (!blob.present)
+        problem(f.key, "artifact '" + f.message + "' refers to missing blob " + f.digest);
+      else if (blob.size != f.size)
+        problem(f.key, "artifact '" + f.message + "' records size " + std::to_string(f.size) +
+                           " but blob " + bkey + " has " + std::to_string(blob.size) + " bytes");
+    }
   }
 
   // What the key interface hides (a local store's temp files and symlinks, an S3 store's
@@ -350,10 +505,8 @@ class Verifier {
   Store& store_;
   const VerifyOptions& options_;
   VerifyReport report_;
-  std::map<std::string, BlobState> blobs_;
-  std::optional<std::string> audit_key_ = audit_key_from_env();
-  std::map<std::string, Move> moves_;  // per model, rebuilt by verify_events
-  std::set<std::string> move_ids_;
+  std::map<std::string, BlobCheck> blobs_;  // by digest
+  const std::optional<std::string> audit_key_ = audit_key_from_env();
 };
 
 }  // namespace

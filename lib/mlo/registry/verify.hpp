@@ -34,8 +34,11 @@ struct VerifyReport {
 struct VerifyOptions {
   std::string
       model;  // empty: the whole store (every blob under objects/); else one model and its blobs
-  std::function<void(const std::string& key)>
-      on_blob;                      // progress, called before each blob is hashed
+  // Progress, called before each blob is hashed: from worker threads, one call at a time.
+  std::function<void(const std::string& key)> on_blob;
+  // Models and blobs checked at once; 0 = max(8, cores) (reads wait on the store: a round trip
+  // each on S3). The report is the same for any value.
+  int threads = 0;
   int64_t temp_age_seconds = 3600;  // temp files older than this are reported (whole store)
 };
 

@@ -1,5 +1,7 @@
 #include "mlo/registry/yaml_fields.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 
 namespace mlo {
@@ -72,6 +74,26 @@ Result<std::map<std::string, double>> optional_double_map(const YAML::Node& map,
     out.emplace(entry.first.as<std::string>(), value);
   }
   return out;
+}
+
+bool is_plain_text(std::string_view v) {
+  if (v.empty() || !std::isalnum(static_cast<unsigned char>(v.front())) || v.back() == ':')
+    return false;
+  if (v == "null" || v == "Null" || v == "NULL") return false;
+  return std::all_of(v.begin(), v.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string_view("-_.:/+@=").find(c) != std::string_view::npos;
+  });
+}
+
+std::optional<long long> plain_int(std::string_view v) {
+  if (v.empty() || v.size() > 18 || (v.size() > 1 && v.front() == '0')) return std::nullopt;
+  long long n = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  return n;
 }
 
 }  // namespace mlo

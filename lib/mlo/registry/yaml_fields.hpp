@@ -4,7 +4,9 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -26,5 +28,14 @@ Result<std::map<std::string, std::string>> optional_string_map(const YAML::Node&
 Result<std::map<std::string, double>> optional_double_map(const YAML::Node& map,
                                                           const std::string& key,
                                                           const std::string& what);
+
+// For readers that skip the YAML tree on documents mlo wrote itself (events, manifests).
+// True when yaml-cpp would read `v` back as exactly these bytes, as a string scalar: letters,
+// digits and "-_.:/+@=" only, starting with a letter or digit, not ending with ':' and not a
+// null spelling (no blanks, quotes, '#', flow or block indicators: nothing YAML reinterprets).
+bool is_plain_text(std::string_view v);
+// A decimal integer as<long long> reads the same way (digits only, at most 18, no leading zero,
+// which it would take for octal); nullopt otherwise.
+std::optional<long long> plain_int(std::string_view v);
 
 }  // namespace mlo

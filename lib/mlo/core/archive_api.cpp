@@ -14,10 +14,9 @@ std::string dotted(int number) {  // 3006002 -> "3.6.2"
 
 Result<const ArchiveApi*> archive_api() {
   static ArchiveApi api;
-  static LazyLibrary library(kArchiveLibrary,
-                             [](const LibrarySymbols& symbols) {
-                               return symbols.resolve_all({MLO_ARCHIVE_FUNCTIONS(MLO_LAZY_SLOT)});
-                             });
+  static LazyLibrary library(kArchiveLibrary, [](const LibrarySymbols& symbols) {
+    return symbols.resolve_all({MLO_ARCHIVE_FUNCTIONS(MLO_LAZY_SLOT)});
+  });
   MLO_TRY(library.load());
   return &api;
 }

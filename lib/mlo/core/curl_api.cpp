@@ -4,17 +4,14 @@ namespace mlo {
 
 Result<const CurlApi*> curl_api() {
   static CurlApi api;
-  static LazyLibrary library(kCurlLibrary,
-                             [](const LibrarySymbols& symbols) -> Status {
-                               MLO_TRY(symbols.resolve_all({MLO_CURL_FUNCTIONS(MLO_LAZY_SLOT)}));
-                               // Not thread-safe in libcurl: here it runs under call_once.
-                               if (CURLcode rc = api.curl_global_init(CURL_GLOBAL_DEFAULT);
-                                   rc != CURLE_OK)
-                                 return make_error(ErrorCode::kRuntime,
-                                                   std::string("libcurl initialisation failed: ") +
-                                                       api.curl_easy_strerror(rc));
-                               return {};
-                             });
+  static LazyLibrary library(kCurlLibrary, [](const LibrarySymbols& symbols) -> Status {
+    MLO_TRY(symbols.resolve_all({MLO_CURL_FUNCTIONS(MLO_LAZY_SLOT)}));
+    // Not thread-safe in libcurl: here it runs under call_once.
+    if (CURLcode rc = api.curl_global_init(CURL_GLOBAL_DEFAULT); rc != CURLE_OK)
+      return make_error(ErrorCode::kRuntime, std::string("libcurl initialisation failed: ") +
+                                                 api.curl_easy_strerror(rc));
+    return {};
+  });
   MLO_TRY(library.load());
   return &api;
 }

@@ -12,7 +12,8 @@
 //   struct FooApi { MLO_FOO_FUNCTIONS(MLO_LAZY_FIELD) };
 //   Result<const FooApi*> foo_api() {
 //     static FooApi api;
-//     static LazyLibrary lib({"foo library", "libfoo.so.1", "MLO_LIBFOO"}, [](const LibrarySymbols& s) {
+//     static LazyLibrary lib({"foo library", "libfoo.so.1", "MLO_LIBFOO"}, [](const LibrarySymbols&
+//     s) {
 //       return s.resolve_all({MLO_FOO_FUNCTIONS(MLO_LAZY_SLOT)});  // binds into `api`
 //     });
 //     MLO_TRY(lib.load());
@@ -78,6 +79,7 @@ class LazyLibrary {
   // Opens the library and binds on the first call; every call returns the first outcome.
   // kRuntime "<what> <file> could not be loaded: <dlerror>" when it is missing.
   Status load();
+
  private:
   LazyLibrarySpec spec_;
   Binder bind_;

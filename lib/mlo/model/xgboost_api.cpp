@@ -8,10 +8,9 @@ namespace mlo {
 
 Result<const XgbApi*> xgboost_api() {
   static XgbApi api;
-  static LazyLibrary library(kXgboostLibrary,
-                             [](const LibrarySymbols& symbols) {
-                               return symbols.resolve_all({MLO_XGBOOST_FUNCTIONS(MLO_LAZY_SLOT)});
-                             });
+  static LazyLibrary library(kXgboostLibrary, [](const LibrarySymbols& symbols) {
+    return symbols.resolve_all({MLO_XGBOOST_FUNCTIONS(MLO_LAZY_SLOT)});
+  });
   MLO_TRY(library.load());
   return &api;
 }

@@ -47,7 +47,8 @@ struct XgbApi {
   MLO_XGBOOST_FUNCTIONS(MLO_LAZY_FIELD)
 };
 
-// Debian's libxgboost0; MLO_LIBXGBOOST names another file instead (tests point it at a missing one).
+// Debian's libxgboost0; MLO_LIBXGBOOST names another file instead (tests point it at a missing
+// one).
 inline constexpr LazyLibrarySpec kXgboostLibrary{"XGBoost library", "libxgboost.so.0",
                                                  "MLO_LIBXGBOOST"};
 

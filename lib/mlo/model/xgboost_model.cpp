@@ -179,7 +179,8 @@ Result<std::vector<std::string>> collective_allgather(std::string_view mine) {
 Status collective_finalize() {
   MLO_ASSIGN_OR_RETURN(const XgbApi* api, xgboost_api());
   const XgbApi& xgb = *api;
-  if (xgb.XGCommunicatorFinalize() != 0) return xgb_error(xgb, ErrorCode::kRuntime, "collective finalize");
+  if (xgb.XGCommunicatorFinalize() != 0)
+    return xgb_error(xgb, ErrorCode::kRuntime, "collective finalize");
   return {};
 }
 
@@ -201,7 +202,8 @@ struct XgbModel::Impl {
   // Caches what the accessors report, from the booster's own config.
   Status describe() {
     bst_ulong nf = 0;
-    if (xgb.XGBoosterGetNumFeature(h, &nf) != 0) return xgb_error(xgb, ErrorCode::kInvalidInput, "model");
+    if (xgb.XGBoosterGetNumFeature(h, &nf) != 0)
+      return xgb_error(xgb, ErrorCode::kInvalidInput, "model");
     num_features = static_cast<size_t>(nf);
     bst_ulong len = 0;
     const char* cfg = nullptr;
@@ -244,7 +246,8 @@ Result<XgbModel> XgbModel::load(std::string_view bytes) {
   MLO_ASSIGN_OR_RETURN(const XgbApi* api, xgboost_api());
   const XgbApi& xgb = *api;
   auto impl = std::make_unique<Impl>(xgb);
-  if (xgb.XGBoosterCreate(nullptr, 0, &impl->h) != 0) return xgb_error(xgb, ErrorCode::kRuntime, "model");
+  if (xgb.XGBoosterCreate(nullptr, 0, &impl->h) != 0)
+    return xgb_error(xgb, ErrorCode::kRuntime, "model");
   if (xgb.XGBoosterLoadModelFromBuffer(impl->h, normalized.data(), normalized.size()) != 0)
     return xgb_error(xgb, ErrorCode::kInvalidInput, "model");
   MLO_TRY(impl->describe());
@@ -401,7 +404,7 @@ Status XgbModel::predict_type(DenseView x, int type, std::vector<float>& out, in
     return rc == 0 ? Status{} : xgb_error(xgb, ErrorCode::kRuntime, "contributions");
   }
   if (xgb.XGBoosterPredictFromDense(impl_->h, array.c_str(), config.c_str(), nullptr, &shape, &dim,
-                                &result) != 0)
+                                    &result) != 0)
     return xgb_error(xgb, ErrorCode::kRuntime, "predict");
   size_t n = 1;
   for (bst_ulong i = 0; i < dim; ++i) n *= static_cast<size_t>(shape[i]);

@@ -170,7 +170,8 @@ Result<ObjectInfo> S3Store::head(const std::string& key) {
   info.size = std::strtoull(r.headers["content-length"].c_str(), nullptr, 10);
   info.etag = unquote(r.headers["etag"]);
   const std::string& modified = r.headers["last-modified"];
-  if (!modified.empty()) info.mtime = static_cast<int64_t>((*curl_api())->curl_getdate(modified.c_str(), nullptr));
+  if (!modified.empty())
+    info.mtime = static_cast<int64_t>((*curl_api())->curl_getdate(modified.c_str(), nullptr));
   return info;
 }
 

@@ -37,7 +37,7 @@ struct ScoreBatchFlags {
   bool no_columns = false;
   std::string engine = "auto";
   std::string on_bad_row = "fail";
-  size_t chunk_kib = 2048;
+  size_t chunk_kib = 256;
   std::string shadow;   // --shadow REF2
   std::string canary;   // --canary REF2:P%
   std::string explain;  // --explain K|all
@@ -353,7 +353,7 @@ void setup_score_batch(CLI::App& app, Context& ctx) {
                  "auto | native | xgboost (default auto: native when it supports the model)");
   app.add_option("--on-bad-row", f->on_bad_row, "fail | skip (default fail)");
   app.add_option("--chunk-kib", f->chunk_kib,
-                 "Bytes of input per work unit, in KiB (default 2048)");
+                 "Bytes of input per work unit, in KiB (default 256)");
   app.add_option("--shadow", f->shadow,
                  "Also score every row with this version: column shadow_score, agreement in the "
                  "run record");

@@ -4,13 +4,23 @@
 #include <unordered_map>
 
 #include "mlo/core/text.hpp"
+#include "mlo/data/category_table.hpp"
 
 namespace mlo {
 
 struct Encoder::Impl {
-  PreprocessSpec spec;  // owns the category strings the maps point into
+  PreprocessSpec spec;
   std::vector<size_t> source;
-  std::vector<std::unordered_map<std::string_view, float>> codes;  // per feature; empty if numeric
+  std::vector<CategoryTable> codes;  // per feature; empty if numeric
+
+  // A categorical field's code; NaN when missing or unseen (missing tokens are never
+  // categories). Sets `unseen` for a value that is neither.
+  float code(size_t feature, std::string_view field, bool& unseen) const {
+    const int c = codes[feature].find(field);
+    const bool missing = is_missing_token(field);
+    unseen = c < 0 && !missing;
+    return c >= 0 && !missing ? static_cast<float>(c) : NAN;
+  }
 };
 
 Encoder::Encoder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -32,10 +42,7 @@ Result<Encoder> Encoder::create(const PreprocessSpec& spec, const std::vector<st
       continue;
     }
     impl->source.push_back(it->second);
-    auto& map = impl->codes.emplace_back();
-    map.reserve(f.categories.size());
-    for (size_t c = 0; c < f.categories.size(); ++c)
-      map.emplace(f.categories[c], static_cast<float>(c));
+    impl->codes.emplace_back(f.categories);
   }
   if (!missing.empty()) {
     std::string names;
@@ -56,10 +63,8 @@ size_t Encoder::source_column(size_t feature) const {
 bool Encoder::encode_field(size_t feature, std::string_view field, float& out) const {
   const FeatureEncoding& f = impl_->spec.features[feature];
   if (f.type == FeatureEncoding::Type::kCategorical) {
-    const auto& map = impl_->codes[feature];
-    auto it = map.find(field);
-    out = it == map.end() ? NAN : it->second;  // missing tokens are never categories
-    if (it != map.end() && is_missing_token(field)) out = NAN;
+    bool unseen;
+    out = impl_->code(feature, field, unseen);
     return true;
   }
   if (!parse_float_field(field, out)) return false;
@@ -83,14 +88,9 @@ Status Encoder::encode(const RowBlock& block, OnBadRow on_bad_row, EncodedBlock&
     for (size_t i = 0; i < nf; ++i) {
       std::string_view field = block.at(r, impl_->source[i]);
       if (features[i].type == FeatureEncoding::Type::kCategorical) {
-        const auto& map = impl_->codes[i];
-        auto it = map.find(field);
-        if (it != map.end() && !is_missing_token(field)) {
-          dst[i] = it->second;
-        } else {
-          dst[i] = NAN;
-          if (!is_missing_token(field)) ++out.unseen;
-        }
+        bool unseen;
+        dst[i] = impl_->code(i, field, unseen);
+        out.unseen += unseen;
         continue;
       }
       if (!encode_field(i, field, dst[i])) {

@@ -17,6 +17,7 @@
 //    forces the portable path.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -47,6 +48,11 @@ class NativeForest {
   int num_outputs() const { return num_outputs_; }
   size_t num_features() const { return num_features_; }
   size_t num_trees() const { return trees_.size(); }
+  int max_depth() const {
+    int d = 0;
+    for (const auto& t : trees_) d = std::max(d, t.depth);
+    return d;
+  }
   const std::string& objective() const { return objective_; }
 
   // kAvx512 is honoured only when the CPU supports it; path() says which one runs.

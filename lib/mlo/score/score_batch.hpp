@@ -40,7 +40,7 @@ struct ScoreOptions {
   std::optional<std::vector<std::string>> columns;
   std::vector<std::string> default_columns;  // the manifest's passthrough list
   OnBadRow on_bad_row = OnBadRow::kFail;
-  size_t chunk_bytes = 2u << 20;
+  size_t chunk_bytes = 256u << 10;  // small chunks stay in cache: measured faster and smaller than 2 MiB
   // Called from the writer thread after each chunk: uncompressed bytes read, rows written.
   std::function<void(uint64_t bytes, uint64_t rows)> on_progress;
   // Called after the output is complete but before it is committed; an error aborts the run

@@ -54,7 +54,7 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/mloConfigVersion.cmake
 install(FILES ${PROJECT_BINARY_DIR}/mloConfig.cmake ${PROJECT_BINARY_DIR}/mloConfigVersion.cmake
         DESTINATION ${MLO_CMAKE_DIR} COMPONENT dev)
 
-# --- CPack: two .deb files, Depends computed by dpkg-shlibdeps ------------------------------
+# --- CPack: two .deb files, Depends computed by dpkg-shlibdeps (plus the dlopen()ed libraries) ---
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME mlo)
 set(CPACK_PACKAGE_VENDOR "mlo")
@@ -70,6 +70,12 @@ set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/mlo/mlo")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME mlo)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SUGGESTS "bash-completion")
+# dpkg-shlibdeps sees only linked libraries; these are opened at run time on first use
+# (lib/mlo/core/lazy_library.hpp), so they are listed here (merged with shlibdeps' list). The
+# lower bounds are the first versions with what mlo calls: XGCommunicator* (1.7),
+# CURLOPT_PROTOCOLS_STR (7.85), zstd in libarchive (3.3.3).
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS
+    "libxgboost0 (>= 1.7), libcurl4 (>= 7.85), libarchive13 (>= 3.3.3)")
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME mlo-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 # Archives carry no shared objects for shlibdeps to scan: the -dev packages of the libraries

@@ -172,6 +172,9 @@ Result<RegisterRequest> build_request(const RegisterOptions& o) {
 
   MLO_ASSIGN_OR_RETURN(std::string model_bytes, read_input(o.model, "--model"));
   auto model = XgbModel::load(model_bytes);
+  if (!model.ok() && model.error().code == ErrorCode::kRuntime)  // XGBoost itself is missing
+    return make_error(ErrorCode::kRuntime,
+                      "register: --model " + o.model + ": " + model.error().message);
   if (!model.ok())
     return invalid("--model " + o.model + ": not an XGBoost model: " + model.error().message);
   const size_t n_features = model->num_features();

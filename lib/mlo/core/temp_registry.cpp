@@ -17,10 +17,12 @@ enum : int { kFree = 0, kBusy = 1, kLive = 2 };
 
 struct Slot {
   std::atomic<int> state{kFree};
-  char path[PATH_MAX];
+  char path[PATH_MAX] = {};
 };
 
-Slot g_slots[kSlots];
+// constinit: zero-filled at compile time (BSS). Without it GCC initialised the 2 MB table at
+// start-up, touching 512 pages: ~70% of `mlo version`'s own run time (issue 15).
+constinit Slot g_slots[kSlots];
 
 }  // namespace
 

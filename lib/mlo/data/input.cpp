@@ -1,6 +1,5 @@
 #include "mlo/data/input.hpp"
 
-#include <archive.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -11,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "mlo/core/archive_api.hpp"
 #include "mlo/core/digest.hpp"
 #include "mlo/data/remote_input.hpp"
 
@@ -65,6 +65,7 @@ struct InputStream::Impl {
   uint64_t raw = 0;
   std::string peek;  // bytes read for detection, handed out first
   size_t peek_pos = 0;
+  const ArchiveApi* la = nullptr;  // loaded with ar: plain and gzip input never need it
   archive* ar = nullptr;
   std::vector<char> raw_buf;
   bool eof = false;
@@ -76,7 +77,7 @@ struct InputStream::Impl {
   std::unique_ptr<RemoteSource> remote;  // s3://: owns `fd`
 
   ~Impl() {
-    if (ar) archive_read_free(ar);
+    if (ar) la->archive_read_free(ar);
     if (gz) inflateEnd(&*gz);
     if (own_fd && fd >= 0) ::close(fd);
   }
@@ -160,7 +161,7 @@ struct InputStream::Impl {
       MLO_ASSIGN_OR_RETURN(size_t n, raw_read(rest.data(), rest.size()));
       if (n == 0) break;
     }
-    const la_int64_t consumed = archive_filter_bytes(ar, 1);
+    const la_int64_t consumed = la->archive_filter_bytes(ar, 1);
     if (consumed >= 0 && static_cast<uint64_t>(consumed) < raw)
       return corrupt(std::to_string(raw - static_cast<uint64_t>(consumed)) +
                      " bytes of trailing garbage after the end of the stream");
@@ -193,7 +194,7 @@ struct InputStream::Impl {
     auto n = self->raw_read(self->raw_buf.data(), self->raw_buf.size());
     if (!n.ok()) {
       self->io_error = n.error().message;
-      archive_set_error(a, EIO, "%s", self->io_error.c_str());
+      self->la->archive_set_error(a, EIO, "%s", self->io_error.c_str());
       return -1;
     }
     *out = self->raw_buf.data();
@@ -202,21 +203,24 @@ struct InputStream::Impl {
 
   Error decode_error() const {
     if (!io_error.empty()) return make_error(ErrorCode::kRuntime, io_error);
-    const char* why = ar ? archive_error_string(ar) : nullptr;
+    const char* why = ar ? la->archive_error_string(ar) : nullptr;
     return make_error(ErrorCode::kInvalidInput, name + ": truncated or corrupt " + compression +
                                                     " data: " + (why ? why : "unknown error"));
   }
 
   Status start_decoder() {
-    ar = archive_read_new();
+    auto api = archive_api();
+    if (!api.ok()) return make_error(api.error().code, name + ": " + api.error().message);
+    la = *api;
+    ar = la->archive_read_new();
     if (!ar) return make_error(ErrorCode::kRuntime, name + ": cannot allocate decoder");
-    archive_read_support_filter_all(ar);
-    archive_read_support_format_raw(ar);
+    la->archive_read_support_filter_all(ar);
+    la->archive_read_support_format_raw(ar);
     raw_buf.resize(1u << 20);
-    if (archive_read_open(ar, this, nullptr, archive_read_cb, nullptr) != ARCHIVE_OK)
+    if (la->archive_read_open(ar, this, nullptr, archive_read_cb, nullptr) != ARCHIVE_OK)
       return decode_error();
     archive_entry* entry = nullptr;
-    int rc = archive_read_next_header(ar, &entry);
+    int rc = la->archive_read_next_header(ar, &entry);
     if (rc == ARCHIVE_EOF) {
       eof = true;  // a compressed empty file
       return {};
@@ -279,7 +283,7 @@ Result<size_t> InputStream::read(char* buf, size_t size) {
     if (n == 0) s.eof = true;
     return n;
   }
-  la_ssize_t n = archive_read_data(s.ar, buf, size);
+  la_ssize_t n = s.la->archive_read_data(s.ar, buf, size);
   if (n < 0) return s.decode_error();
   if (n == 0) {
     MLO_TRY(s.check_no_trailing_bytes());

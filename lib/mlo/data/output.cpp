@@ -1,13 +1,12 @@
 #include "mlo/data/output.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <optional>
 
+#include "mlo/core/archive_api.hpp"
 #include "mlo/core/output_file.hpp"
 #include "mlo/data/remote_output.hpp"
 
@@ -41,13 +40,14 @@ struct OutputStream::Impl {
   std::string path;
   std::string compression = "none";
   std::optional<OutputFile> file;  // empty: stdout
+  const ArchiveApi* la = nullptr;  // loaded with ar: plain output never needs it
   archive* ar = nullptr;
   std::string buf;
   uint64_t written = 0;
   std::string io_error;
 
   ~Impl() {
-    if (ar) archive_write_free(ar);  // an uncommitted temp is removed by ~OutputFile
+    if (ar) la->archive_write_free(ar);  // an uncommitted temp is removed by ~OutputFile
   }
 
   // Bytes on their way out (compressed or not): into the output, or stdout.
@@ -61,7 +61,7 @@ struct OutputStream::Impl {
     Status st = self->emit(static_cast<const char*>(data), n);
     if (!st.ok()) {
       self->io_error = st.error().message;
-      archive_set_error(a, EIO, "%s", self->io_error.c_str());
+      self->la->archive_set_error(a, EIO, "%s", self->io_error.c_str());
       return -1;
     }
     return static_cast<la_ssize_t>(n);
@@ -69,37 +69,40 @@ struct OutputStream::Impl {
 
   Error archive_failure(const char* stage) const {
     if (!io_error.empty()) return make_error(ErrorCode::kRuntime, io_error);
-    const char* why = ar ? archive_error_string(ar) : nullptr;
+    const char* why = ar ? la->archive_error_string(ar) : nullptr;
     return make_error(ErrorCode::kRuntime, path + ": " + stage + " " + compression +
                                                " output: " + (why ? why : "unknown error"));
   }
 
   Status start_encoder() {
-    ar = archive_write_new();
+    auto api = archive_api();
+    if (!api.ok()) return make_error(api.error().code, path + ": " + api.error().message);
+    la = *api;
+    ar = la->archive_write_new();
     if (!ar) return make_error(ErrorCode::kRuntime, path + ": cannot allocate encoder");
     int rc = ARCHIVE_FATAL;
     if (compression == "gzip")
-      rc = archive_write_add_filter_gzip(ar);
+      rc = la->archive_write_add_filter_gzip(ar);
     else if (compression == "zstd")
-      rc = archive_write_add_filter_zstd(ar);
+      rc = la->archive_write_add_filter_zstd(ar);
     else if (compression == "xz")
-      rc = archive_write_add_filter_xz(ar);
+      rc = la->archive_write_add_filter_xz(ar);
     else if (compression == "bzip2")
-      rc = archive_write_add_filter_bzip2(ar);
+      rc = la->archive_write_add_filter_bzip2(ar);
     else if (compression == "lz4")
-      rc = archive_write_add_filter_lz4(ar);
+      rc = la->archive_write_add_filter_lz4(ar);
     if (rc != ARCHIVE_OK) return archive_failure("cannot start");
-    if (archive_write_set_format_raw(ar) != ARCHIVE_OK) return archive_failure("cannot start");
+    if (la->archive_write_set_format_raw(ar) != ARCHIVE_OK) return archive_failure("cannot start");
     // No block padding: the file must end where the compressed stream ends.
-    archive_write_set_bytes_per_block(ar, 0);
-    if (archive_write_open(ar, this, nullptr, write_cb, nullptr) != ARCHIVE_OK)
+    la->archive_write_set_bytes_per_block(ar, 0);
+    if (la->archive_write_open(ar, this, nullptr, write_cb, nullptr) != ARCHIVE_OK)
       return archive_failure("cannot start");
-    archive_entry* entry = archive_entry_new();
-    archive_entry_set_pathname(entry, "data");
-    archive_entry_set_filetype(entry, AE_IFREG);
-    archive_entry_set_perm(entry, 0644);
-    rc = archive_write_header(ar, entry);
-    archive_entry_free(entry);
+    archive_entry* entry = la->archive_entry_new();
+    la->archive_entry_set_pathname(entry, "data");
+    la->archive_entry_set_filetype(entry, AE_IFREG);
+    la->archive_entry_set_perm(entry, 0644);
+    rc = la->archive_write_header(ar, entry);
+    la->archive_entry_free(entry);
     if (rc != ARCHIVE_OK) return archive_failure("cannot start");
     return {};
   }
@@ -112,7 +115,7 @@ struct OutputStream::Impl {
       const char* p = buf.data();
       size_t n = buf.size();
       while (n > 0) {
-        la_ssize_t w = archive_write_data(ar, p, n);
+        la_ssize_t w = la->archive_write_data(ar, p, n);
         if (w <= 0) return archive_failure("cannot write");
         p += w;
         n -= static_cast<size_t>(w);
@@ -168,8 +171,8 @@ Status OutputStream::commit() {
   Impl& s = *impl_;
   MLO_TRY(s.flush());
   if (s.ar) {
-    if (archive_write_close(s.ar) != ARCHIVE_OK) return s.archive_failure("cannot finish");
-    archive_write_free(s.ar);
+    if (s.la->archive_write_close(s.ar) != ARCHIVE_OK) return s.archive_failure("cannot finish");
+    s.la->archive_write_free(s.ar);
     s.ar = nullptr;
   }
   if (s.file) return s.file->commit();

@@ -4,8 +4,8 @@
 #include "mlo/model/xgboost_model.hpp"
 
 #include "mlo/model/model_document.hpp"
+#include "mlo/model/xgboost_api.hpp"
 
-#include <xgboost/c_api.h>
 #include <xgboost/version_config.h>
 
 #include <fcntl.h>
@@ -23,8 +23,8 @@ namespace mlo {
 
 namespace {
 
-std::string last_xgb_error() {
-  std::string msg = XGBGetLastError();
+std::string last_xgb_error(const XgbApi& xgb) {
+  std::string msg = xgb.XGBGetLastError();
   if (auto nl = msg.find('\n'); nl != std::string::npos) msg.resize(nl);
   // "[09:21:30] ../src/learner.cc:123: Check failed: ..." -> "Check failed: ..."
   if (!msg.empty() && msg[0] == '[') {
@@ -35,32 +35,36 @@ std::string last_xgb_error() {
   return msg.empty() ? "unknown XGBoost error" : msg;
 }
 
-Error xgb_error(ErrorCode code, const std::string& what) {
-  return make_error(code, what + ": " + last_xgb_error());
+Error xgb_error(const XgbApi& xgb, ErrorCode code, const std::string& what) {
+  return make_error(code, what + ": " + last_xgb_error(xgb));
 }
 
 struct DMatrix {
+  const XgbApi* api = nullptr;  // set with h
   DMatrixHandle h = nullptr;
   DMatrix() = default;
-  DMatrix(DMatrix&& o) noexcept : h(std::exchange(o.h, nullptr)) {}
+  explicit DMatrix(const XgbApi& xgb) : api(&xgb) {}
+  DMatrix(DMatrix&& o) noexcept : api(o.api), h(std::exchange(o.h, nullptr)) {}
   DMatrix& operator=(DMatrix&& o) noexcept {
+    std::swap(api, o.api);
     std::swap(h, o.h);
     return *this;
   }
   ~DMatrix() {
-    if (h) XGDMatrixFree(h);
+    if (h) api->XGDMatrixFree(h);
   }
 };
 
-Result<DMatrix> make_dmatrix(DenseView x, const std::vector<float>& y, const char* what) {
+Result<DMatrix> make_dmatrix(const XgbApi& xgb, DenseView x, const std::vector<float>& y,
+                             const char* what) {
   if (y.size() != x.rows)
     return make_error(ErrorCode::kInvalidInput,
                       fmt::format("{}: {} labels for {} rows", what, y.size(), x.rows));
-  DMatrix m;
-  if (XGDMatrixCreateFromMat(x.data, x.rows, x.cols, NAN, &m.h) != 0)
-    return xgb_error(ErrorCode::kInvalidInput, what);
-  if (XGDMatrixSetFloatInfo(m.h, "label", y.data(), y.size()) != 0)
-    return xgb_error(ErrorCode::kInvalidInput, what);
+  DMatrix m(xgb);
+  if (xgb.XGDMatrixCreateFromMat(x.data, x.rows, x.cols, NAN, &m.h) != 0)
+    return xgb_error(xgb, ErrorCode::kInvalidInput, what);
+  if (xgb.XGDMatrixSetFloatInfo(m.h, "label", y.data(), y.size()) != 0)
+    return xgb_error(xgb, ErrorCode::kInvalidInput, what);
   return m;
 }
 
@@ -100,9 +104,8 @@ Result<std::string> normalize_model_bytes(std::string_view bytes) {
 }  // namespace
 
 std::string xgboost_version() {
-  int major = 0, minor = 0, patch = 0;
-  XGBoostVersion(&major, &minor, &patch);
-  return fmt::format("{}.{}.{}", major, minor, patch);
+  auto loaded = xgboost_library_version();
+  return loaded.ok() ? *loaded : xgboost_build_version();
 }
 
 std::string collective_config_json(const CollectiveConfig& c) {
@@ -127,26 +130,28 @@ std::string collective_config_json(const CollectiveConfig& c) {
 }
 
 Result<CollectiveMember> collective_join(const CollectiveConfig& c) {
+  MLO_ASSIGN_OR_RETURN(const XgbApi* api, xgboost_api());
+  const XgbApi& xgb = *api;
   const std::string where = fmt::format("tracker {}:{}", c.tracker_host, c.tracker_port);
   // Rabit logs connection retries, stack traces and "task N got new rank R" to stderr whatever
   // the verbosity; lib/ never prints (errors come back through XGBGetLastError), so stderr
   // points at /dev/null while joining. Joining happens before any other thread of ours runs.
-  XGBSetGlobalConfig(R"({"verbosity":0})");
+  xgb.XGBSetGlobalConfig(R"({"verbosity":0})");
   int saved = dup(STDERR_FILENO);
   int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
   if (saved >= 0 && devnull >= 0) dup2(devnull, STDERR_FILENO);
-  int rc = XGCommunicatorInit(collective_config_json(c).c_str());
+  int rc = xgb.XGCommunicatorInit(collective_config_json(c).c_str());
   if (saved >= 0) {
     dup2(saved, STDERR_FILENO);
     close(saved);
   }
   if (devnull >= 0) close(devnull);
-  if (rc != 0) return xgb_error(ErrorCode::kRuntime, "cannot join the " + where);
-  CollectiveMember m{XGCommunicatorGetRank(), XGCommunicatorGetWorldSize()};
-  const bool distributed = XGCommunicatorIsDistributed() != 0;
+  if (rc != 0) return xgb_error(xgb, ErrorCode::kRuntime, "cannot join the " + where);
+  CollectiveMember m{xgb.XGCommunicatorGetRank(), xgb.XGCommunicatorGetWorldSize()};
+  const bool distributed = xgb.XGCommunicatorIsDistributed() != 0;
   if (!distributed || m.world != c.world) {
     // Leave cleanly so the tracker does not wait for this worker.
-    XGCommunicatorFinalize();
+    xgb.XGCommunicatorFinalize();
     return make_error(ErrorCode::kRuntime,
                       fmt::format("the {} reports a world of {} workers, expected {}", where,
                                   distributed ? m.world : 0, c.world));
@@ -155,26 +160,32 @@ Result<CollectiveMember> collective_join(const CollectiveConfig& c) {
 }
 
 Result<std::vector<std::string>> collective_allgather(std::string_view mine) {
-  const int rank = XGCommunicatorGetRank(), world = XGCommunicatorGetWorldSize();
+  MLO_ASSIGN_OR_RETURN(const XgbApi* api, xgboost_api());
+  const XgbApi& xgb = *api;
+  const int rank = xgb.XGCommunicatorGetRank(), world = xgb.XGCommunicatorGetWorldSize();
   std::vector<std::string> out(static_cast<size_t>(world));
   for (int root = 0; root < world; ++root) {
     uint64_t size = root == rank ? mine.size() : 0;
-    if (XGCommunicatorBroadcast(&size, sizeof size, root) != 0)
-      return xgb_error(ErrorCode::kRuntime, "collective broadcast");
+    if (xgb.XGCommunicatorBroadcast(&size, sizeof size, root) != 0)
+      return xgb_error(xgb, ErrorCode::kRuntime, "collective broadcast");
     std::string& buf = out[static_cast<size_t>(root)];
     buf = root == rank ? std::string(mine) : std::string(size, '\0');
-    if (size > 0 && XGCommunicatorBroadcast(buf.data(), size, root) != 0)
-      return xgb_error(ErrorCode::kRuntime, "collective broadcast");
+    if (size > 0 && xgb.XGCommunicatorBroadcast(buf.data(), size, root) != 0)
+      return xgb_error(xgb, ErrorCode::kRuntime, "collective broadcast");
   }
   return out;
 }
 
 Status collective_finalize() {
-  if (XGCommunicatorFinalize() != 0) return xgb_error(ErrorCode::kRuntime, "collective finalize");
+  MLO_ASSIGN_OR_RETURN(const XgbApi* api, xgboost_api());
+  const XgbApi& xgb = *api;
+  if (xgb.XGCommunicatorFinalize() != 0)
+    return xgb_error(xgb, ErrorCode::kRuntime, "collective finalize");
   return {};
 }
 
 struct XgbModel::Impl {
+  const XgbApi& xgb;
   BoosterHandle h = nullptr;
   int best_iteration = -1;
   size_t num_features = 0;
@@ -183,19 +194,21 @@ struct XgbModel::Impl {
   mutable std::mutex nthread_mu;
   mutable int nthread = -1;
 
+  explicit Impl(const XgbApi& api) : xgb(api) {}
   ~Impl() {
-    if (h) XGBoosterFree(h);
+    if (h) xgb.XGBoosterFree(h);
   }
 
   // Caches what the accessors report, from the booster's own config.
   Status describe() {
     bst_ulong nf = 0;
-    if (XGBoosterGetNumFeature(h, &nf) != 0) return xgb_error(ErrorCode::kInvalidInput, "model");
+    if (xgb.XGBoosterGetNumFeature(h, &nf) != 0)
+      return xgb_error(xgb, ErrorCode::kInvalidInput, "model");
     num_features = static_cast<size_t>(nf);
     bst_ulong len = 0;
     const char* cfg = nullptr;
-    if (XGBoosterSaveJsonConfig(h, &len, &cfg) != 0)
-      return xgb_error(ErrorCode::kInvalidInput, "model config");
+    if (xgb.XGBoosterSaveJsonConfig(h, &len, &cfg) != 0)
+      return xgb_error(xgb, ErrorCode::kInvalidInput, "model config");
     try {
       auto doc = nlohmann::json::parse(std::string_view(cfg, len));
       const auto& learner = doc.at("learner");
@@ -208,7 +221,7 @@ struct XgbModel::Impl {
     }
     int success = 0;
     const char* attr = nullptr;
-    if (XGBoosterGetAttr(h, "best_iteration", &attr, &success) == 0 && success && attr)
+    if (xgb.XGBoosterGetAttr(h, "best_iteration", &attr, &success) == 0 && success && attr)
       best_iteration = std::atoi(attr);
     return {};
   }
@@ -216,8 +229,8 @@ struct XgbModel::Impl {
   Status set_nthread(int n) const {
     std::lock_guard<std::mutex> lock(nthread_mu);
     if (nthread == n) return {};
-    if (XGBoosterSetParam(h, "nthread", std::to_string(n).c_str()) != 0)
-      return xgb_error(ErrorCode::kRuntime, "predict");
+    if (xgb.XGBoosterSetParam(h, "nthread", std::to_string(n).c_str()) != 0)
+      return xgb_error(xgb, ErrorCode::kRuntime, "predict");
     nthread = n;
     return {};
   }
@@ -230,10 +243,13 @@ XgbModel::~XgbModel() = default;
 
 Result<XgbModel> XgbModel::load(std::string_view bytes) {
   MLO_ASSIGN_OR_RETURN(std::string normalized, normalize_model_bytes(bytes));
-  auto impl = std::make_unique<Impl>();
-  if (XGBoosterCreate(nullptr, 0, &impl->h) != 0) return xgb_error(ErrorCode::kRuntime, "model");
-  if (XGBoosterLoadModelFromBuffer(impl->h, normalized.data(), normalized.size()) != 0)
-    return xgb_error(ErrorCode::kInvalidInput, "model");
+  MLO_ASSIGN_OR_RETURN(const XgbApi* api, xgboost_api());
+  const XgbApi& xgb = *api;
+  auto impl = std::make_unique<Impl>(xgb);
+  if (xgb.XGBoosterCreate(nullptr, 0, &impl->h) != 0)
+    return xgb_error(xgb, ErrorCode::kRuntime, "model");
+  if (xgb.XGBoosterLoadModelFromBuffer(impl->h, normalized.data(), normalized.size()) != 0)
+    return xgb_error(xgb, ErrorCode::kInvalidInput, "model");
   MLO_TRY(impl->describe());
   return XgbModel(std::move(impl));
 }
@@ -247,38 +263,40 @@ Result<XgbModel> XgbModel::train(DenseView x, const std::vector<float>& y, const
   bool has_eval = eval_x && eval_y && eval_x->rows > 0;
   if (options.early_stopping_rounds > 0 && !has_eval)
     return make_error(ErrorCode::kInvalidInput, "train: early stopping needs an eval set");
-  MLO_ASSIGN_OR_RETURN(DMatrix dtrain, make_dmatrix(x, y, "train data"));
+  MLO_ASSIGN_OR_RETURN(const XgbApi* api, xgboost_api());
+  const XgbApi& xgb = *api;
+  MLO_ASSIGN_OR_RETURN(DMatrix dtrain, make_dmatrix(xgb, x, y, "train data"));
   DMatrix deval;
   if (has_eval) {
     if (eval_x->cols != x.cols)
       return make_error(ErrorCode::kInvalidInput, "train: eval data has a different column count");
-    MLO_ASSIGN_OR_RETURN(deval, make_dmatrix(*eval_x, *eval_y, "eval data"));
+    MLO_ASSIGN_OR_RETURN(deval, make_dmatrix(xgb, *eval_x, *eval_y, "eval data"));
   }
-  auto impl = std::make_unique<Impl>();
+  auto impl = std::make_unique<Impl>(xgb);
   DMatrixHandle cache[2] = {dtrain.h, deval.h};
-  if (XGBoosterCreate(cache, has_eval ? 2 : 1, &impl->h) != 0)
-    return xgb_error(ErrorCode::kRuntime, "train");
+  if (xgb.XGBoosterCreate(cache, has_eval ? 2 : 1, &impl->h) != 0)
+    return xgb_error(xgb, ErrorCode::kRuntime, "train");
   std::map<std::string, std::string> params = options.params;
   params.emplace("verbosity", "0");  // XGBoost would log to stderr; lib/ never prints
   params["nthread"] = std::to_string(options.nthread);
   for (const auto& [k, v] : params) {
-    if (XGBoosterSetParam(impl->h, k.c_str(), v.c_str()) != 0)
-      return xgb_error(ErrorCode::kInvalidInput, "train: parameter " + k);
+    if (xgb.XGBoosterSetParam(impl->h, k.c_str(), v.c_str()) != 0)
+      return xgb_error(xgb, ErrorCode::kInvalidInput, "train: parameter " + k);
   }
   std::string metric_name;
   double best_score = NAN;
   int best_round = -1;
   int rounds = 0;
   for (int round = 0; round < options.num_boost_round; ++round) {
-    if (XGBoosterUpdateOneIter(impl->h, round, dtrain.h) != 0)
-      return xgb_error(ErrorCode::kInvalidInput, "train");
+    if (xgb.XGBoosterUpdateOneIter(impl->h, round, dtrain.h) != 0)
+      return xgb_error(xgb, ErrorCode::kInvalidInput, "train");
     rounds = round + 1;
     double score = NAN;
     if (has_eval) {
       const char* names[1] = {"eval"};
       const char* text = nullptr;
-      if (XGBoosterEvalOneIter(impl->h, round, &deval.h, names, 1, &text) != 0)
-        return xgb_error(ErrorCode::kInvalidInput, "train: evaluation");
+      if (xgb.XGBoosterEvalOneIter(impl->h, round, &deval.h, names, 1, &text) != 0)
+        return xgb_error(xgb, ErrorCode::kInvalidInput, "train: evaluation");
       if (!parse_last_metric(text, metric_name, score))
         return make_error(ErrorCode::kRuntime,
                           std::string("train: cannot parse eval result '") + text + "'");
@@ -298,34 +316,34 @@ Result<XgbModel> XgbModel::train(DenseView x, const std::vector<float>& y, const
     impl->best_iteration = best_round;
     if (best_round + 1 < rounds) {
       BoosterHandle sliced = nullptr;
-      if (XGBoosterSlice(impl->h, 0, best_round + 1, 1, &sliced) != 0)
-        return xgb_error(ErrorCode::kRuntime, "train: slice");
-      XGBoosterFree(impl->h);
+      if (xgb.XGBoosterSlice(impl->h, 0, best_round + 1, 1, &sliced) != 0)
+        return xgb_error(xgb, ErrorCode::kRuntime, "train: slice");
+      xgb.XGBoosterFree(impl->h);
       impl->h = sliced;
     }
     std::string best = std::to_string(best_round);
-    if (XGBoosterSetAttr(impl->h, "best_iteration", best.c_str()) != 0)
-      return xgb_error(ErrorCode::kRuntime, "train");
+    if (xgb.XGBoosterSetAttr(impl->h, "best_iteration", best.c_str()) != 0)
+      return xgb_error(xgb, ErrorCode::kRuntime, "train");
   }
   MLO_TRY(impl->describe());
   impl->nthread = -1;
   return XgbModel(std::move(impl));
 }
 
-static Result<std::string> save_buffer(void* h, const char* format) {
+static Result<std::string> save_buffer(const XgbApi& xgb, void* h, const char* format) {
   bst_ulong len = 0;
   const char* buf = nullptr;
   std::string cfg = fmt::format(R"({{"format":"{}"}})", format);
-  if (XGBoosterSaveModelToBuffer(h, cfg.c_str(), &len, &buf) != 0)
-    return xgb_error(ErrorCode::kRuntime, "save model");
+  if (xgb.XGBoosterSaveModelToBuffer(h, cfg.c_str(), &len, &buf) != 0)
+    return xgb_error(xgb, ErrorCode::kRuntime, "save model");
   return std::string(buf, len);
 }
 
 Result<std::string> XgbModel::save_ubjson() const {
-  return save_buffer(impl_->h, "ubj");
+  return save_buffer(impl_->xgb, impl_->h, "ubj");
 }
 Result<std::string> XgbModel::save_json() const {
-  return save_buffer(impl_->h, "json");
+  return save_buffer(impl_->xgb, impl_->h, "json");
 }
 
 size_t XgbModel::num_features() const {
@@ -360,6 +378,7 @@ Status XgbModel::predict_type(DenseView x, int type, std::vector<float>& out, in
         ErrorCode::kInvalidInput,
         fmt::format("predict: {} columns, the model has {} features", x.cols, impl_->num_features));
   MLO_TRY(impl_->set_nthread(nthread));
+  const XgbApi& xgb = impl_->xgb;
   std::string array =
       fmt::format(R"({{"data":[{},true],"shape":[{},{}],"typestr":"<f4","version":3}})",
                   reinterpret_cast<uintptr_t>(x.data), x.rows, x.cols);
@@ -371,22 +390,22 @@ Status XgbModel::predict_type(DenseView x, int type, std::vector<float>& out, in
   const float* result = nullptr;
   if (type == 2) {  // in-place prediction has no contributions: go through a DMatrix
     DMatrixHandle m = nullptr;
-    if (XGDMatrixCreateFromMat(x.data, x.rows, x.cols, NAN, &m) != 0)
-      return xgb_error(ErrorCode::kRuntime, "contributions");
+    if (xgb.XGDMatrixCreateFromMat(x.data, x.rows, x.cols, NAN, &m) != 0)
+      return xgb_error(xgb, ErrorCode::kRuntime, "contributions");
     const char* dm_config =
         R"({"type":2,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false})";
-    const int rc = XGBoosterPredictFromDMatrix(impl_->h, m, dm_config, &shape, &dim, &result);
+    const int rc = xgb.XGBoosterPredictFromDMatrix(impl_->h, m, dm_config, &shape, &dim, &result);
     if (rc == 0) {
       size_t n = 1;
       for (bst_ulong i = 0; i < dim; ++i) n *= static_cast<size_t>(shape[i]);
       out.assign(result, result + n);
     }
-    XGDMatrixFree(m);
-    return rc == 0 ? Status{} : xgb_error(ErrorCode::kRuntime, "contributions");
+    xgb.XGDMatrixFree(m);
+    return rc == 0 ? Status{} : xgb_error(xgb, ErrorCode::kRuntime, "contributions");
   }
-  if (XGBoosterPredictFromDense(impl_->h, array.c_str(), config.c_str(), nullptr, &shape, &dim,
-                                &result) != 0)
-    return xgb_error(ErrorCode::kRuntime, "predict");
+  if (xgb.XGBoosterPredictFromDense(impl_->h, array.c_str(), config.c_str(), nullptr, &shape, &dim,
+                                    &result) != 0)
+    return xgb_error(xgb, ErrorCode::kRuntime, "predict");
   size_t n = 1;
   for (bst_ulong i = 0; i < dim; ++i) n *= static_cast<size_t>(shape[i]);
   out.assign(result, result + n);

@@ -1,6 +1,8 @@
 // XgbModel: the XGBoost C API behind a small value type. Load/save (JSON or UBJSON), train from
 // dense float matrices (NaN = missing), predict. XGBoost errors come back as kInvalidInput
 // (bad model bytes, bad params) or kRuntime, with only the first line of XGBGetLastError().
+// libxgboost is opened on the first call that needs it (xgboost_api.hpp); without it those
+// calls fail with kRuntime "XGBoost library ... could not be loaded: ...".
 #pragma once
 
 #include <cstddef>
@@ -15,6 +17,8 @@
 
 namespace mlo {
 
+// The XGBoost version models are trained and scored with, for manifests' `environment` and the
+// promotion gate: the library's own when it loads, else the build version (xgboost_api.hpp).
 std::string xgboost_version();  // "1.7.4"
 
 // Row-major dense matrix view; NaN marks a missing value.

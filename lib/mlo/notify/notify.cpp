@@ -1,7 +1,5 @@
 #include "mlo/notify/notify.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <chrono>
 #include <mutex>
@@ -9,6 +7,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "mlo/core/curl_api.hpp"
 #include "mlo/core/time.hpp"
 
 namespace mlo::notify {
@@ -25,34 +24,35 @@ struct Attempt {
 };
 
 Attempt post_once(const Target& target, const std::string& body) {
-  static std::once_flag init;
-  std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  CURL* curl = curl_easy_init();
+  auto api = curl_api();
+  if (!api.ok()) return {false, api.error().message};
+  const CurlApi& c = **api;
+  CURL* curl = c.curl_easy_init();
   if (!curl) return {false, "cannot create a curl handle"};
-  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+  curl_slist* headers = c.curl_slist_append(nullptr, "Content-Type: application/json");
   const long timeout_ms = std::max(1L, static_cast<long>(target.timeout_seconds * 1000));
-  curl_easy_setopt(curl, CURLOPT_URL, target.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM (threads)
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, "mlo");
+  c.setopt(curl, CURLOPT_URL, target.url.c_str());
+  c.setopt(curl, CURLOPT_HTTPHEADER, headers);
+  c.setopt(curl, CURLOPT_POSTFIELDS, body.data());
+  c.setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+  c.setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+  c.setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  c.setopt(curl, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM (threads)
+  c.setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  c.setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+  c.setopt(curl, CURLOPT_USERAGENT, "mlo");
   char errbuf[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-  const CURLcode rc = curl_easy_perform(curl);
+  c.setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+  const CURLcode rc = c.curl_easy_perform(curl);
   long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
+  c.getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  c.curl_slist_free_all(headers);
+  c.curl_easy_cleanup(curl);
   if (rc != CURLE_OK) {
     const bool transient = rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT ||
                            rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_SEND_ERROR ||
                            rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING;
-    return {transient, *errbuf ? std::string(errbuf) : std::string(curl_easy_strerror(rc))};
+    return {transient, *errbuf ? std::string(errbuf) : std::string(c.curl_easy_strerror(rc))};
   }
   if (status >= 200 && status < 300) return {};
   return {status == 429 || status >= 500, "HTTP " + std::to_string(status)};

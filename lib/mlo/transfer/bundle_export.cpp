@@ -1,11 +1,9 @@
 // export_bundle: closure -> index + entries -> libarchive (pax + zstd) -> OutputFile.
-#include <archive.h>
-#include <archive_entry.h>
-
 #include <memory>
 
 #include <yaml-cpp/yaml.h>
 
+#include "mlo/core/archive_api.hpp"
 #include "mlo/core/digest.hpp"
 #include "mlo/core/output_file.hpp"
 #include "mlo/registry/manifest.hpp"
@@ -43,38 +41,39 @@ std::string index_yaml(const ModelClosure& c, std::optional<int64_t> version,
 
 class Writer {
  public:
-  explicit Writer(OutputFile& file) : file_(file), ar_(archive_write_new()) {}
+  Writer(OutputFile& file, const ArchiveApi& la)
+      : file_(file), la_(la), ar_(la_.archive_write_new()) {}
   ~Writer() {
-    if (ar_) archive_write_free(ar_);
+    if (ar_) la_.archive_write_free(ar_);
   }
 
   Status open() {
     // No zero padding after the zstd frame (the default pads the compressed output to a
     // 10 KiB block, which zstd decoders reject as trailing garbage).
-    if (archive_write_add_filter_zstd(ar_) != ARCHIVE_OK ||
-        archive_write_set_bytes_in_last_block(ar_, 1) != ARCHIVE_OK ||
-        archive_write_set_format_pax_restricted(ar_) != ARCHIVE_OK ||
-        archive_write_open(ar_, this, nullptr, &Writer::write_cb, nullptr) != ARCHIVE_OK)
+    if (la_.archive_write_add_filter_zstd(ar_) != ARCHIVE_OK ||
+        la_.archive_write_set_bytes_in_last_block(ar_, 1) != ARCHIVE_OK ||
+        la_.archive_write_set_format_pax_restricted(ar_) != ARCHIVE_OK ||
+        la_.archive_write_open(ar_, this, nullptr, &Writer::write_cb, nullptr) != ARCHIVE_OK)
       return failure("cannot start the archive");
     return {};
   }
 
   Status begin(const std::string& path, uint64_t size) {
-    std::unique_ptr<archive_entry, void (*)(archive_entry*)> e(archive_entry_new(),
-                                                               archive_entry_free);
-    archive_entry_set_pathname(e.get(), path.c_str());
-    archive_entry_set_size(e.get(), static_cast<la_int64_t>(size));
-    archive_entry_set_filetype(e.get(), AE_IFREG);
-    archive_entry_set_perm(e.get(), 0644);
-    if (archive_write_header(ar_, e.get()) != ARCHIVE_OK) return failure(path);
+    std::unique_ptr<archive_entry, void (*)(archive_entry*)> e(la_.archive_entry_new(),
+                                                               la_.archive_entry_free);
+    la_.archive_entry_set_pathname(e.get(), path.c_str());
+    la_.archive_entry_set_size(e.get(), static_cast<la_int64_t>(size));
+    la_.archive_entry_set_filetype(e.get(), AE_IFREG);
+    la_.archive_entry_set_perm(e.get(), 0644);
+    if (la_.archive_write_header(ar_, e.get()) != ARCHIVE_OK) return failure(path);
     return {};
   }
   Status data(const char* bytes, size_t size) {
-    if (size > 0 && archive_write_data(ar_, bytes, size) < 0) return failure("write");
+    if (size > 0 && la_.archive_write_data(ar_, bytes, size) < 0) return failure("write");
     return {};
   }
   Status close() {
-    if (archive_write_close(ar_) != ARCHIVE_OK) return failure("finish the archive");
+    if (la_.archive_write_close(ar_) != ARCHIVE_OK) return failure("finish the archive");
     return {};
   }
   uint64_t written() const { return written_; }
@@ -92,12 +91,13 @@ class Writer {
   }
   Error failure(const std::string& what) {
     if (io_error_) return *io_error_;
-    const char* why = archive_error_string(ar_);
+    const char* why = la_.archive_error_string(ar_);
     return make_error(ErrorCode::kRuntime,
                       file_.path() + ": " + what + ": " + (why ? why : "libarchive error"));
   }
 
   OutputFile& file_;
+  const ArchiveApi& la_;
   archive* ar_;
   std::optional<Error> io_error_;
   uint64_t written_ = 0;
@@ -115,8 +115,10 @@ Result<ExportResult> export_bundle(Store& store, const std::string& ref, const s
     for (const auto& d : *docs) entries.push_back({d.key, d.bytes.size(), digest_bytes(d.bytes)});
   const std::string index = index_yaml(c, r.version, entries);
 
+  auto la = archive_api();  // before the output exists: a missing library leaves nothing behind
+  if (!la.ok()) return make_error(la.error().code, path + ": " + la.error().message);
   MLO_ASSIGN_OR_RETURN(OutputFile file, OutputFile::open(path));
-  Writer w(file);
+  Writer w(file, **la);
   MLO_TRY(w.open());
   MLO_TRY(w.begin(kBundleIndexPath, index.size()));
   MLO_TRY(w.data(index.data(), index.size()));

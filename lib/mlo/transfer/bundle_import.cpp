@@ -1,6 +1,4 @@
 // import_bundle: archive -> checked entries -> staging store -> closure checks -> copy_closure.
-#include <archive.h>
-#include <archive_entry.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -11,6 +9,7 @@
 #include <set>
 #include <vector>
 
+#include "mlo/core/archive_api.hpp"
 #include "mlo/core/digest.hpp"
 #include "mlo/core/yaml_io.hpp"
 #include "mlo/registry/keys.hpp"
@@ -64,10 +63,10 @@ class StagingDir {
 
 class Reader {
  public:
-  Reader(std::string path, const ImportLimits& limits)
-      : path_(std::move(path)), limits_(limits), ar_(archive_read_new()) {}
+  Reader(std::string path, const ImportLimits& limits, const ArchiveApi& la)
+      : path_(std::move(path)), limits_(limits), la_(la), ar_(la_.archive_read_new()) {}
   ~Reader() {
-    if (ar_) archive_read_free(ar_);
+    if (ar_) la_.archive_read_free(ar_);
   }
 
   Error bad(const std::string& entry, const std::string& why,
@@ -81,9 +80,9 @@ class Reader {
       return make_error(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kRuntime,
                         path_ + ": " + std::strerror(errno));
     if (!S_ISREG(st.st_mode)) return bad("", "not a regular file");
-    archive_read_support_filter_zstd(ar_);
-    archive_read_support_format_tar(ar_);
-    if (archive_read_open_filename(ar_, path_.c_str(), kReadBlock) != ARCHIVE_OK)
+    la_.archive_read_support_filter_zstd(ar_);
+    la_.archive_read_support_format_tar(ar_);
+    if (la_.archive_read_open_filename(ar_, path_.c_str(), kReadBlock) != ARCHIVE_OK)
       return libarchive_error("");
     return {};
   }
@@ -91,31 +90,31 @@ class Reader {
   // The next entry's header; nullptr at the end of the archive.
   Result<archive_entry*> next() {
     archive_entry* entry = nullptr;
-    int rc = archive_read_next_header(ar_, &entry);
+    int rc = la_.archive_read_next_header(ar_, &entry);
     if (rc == ARCHIVE_EOF) {
       if (count_ == 0) return bad("", "empty archive (no mlo-bundle.yaml index)");
       return static_cast<archive_entry*>(nullptr);
     }
     if (rc != ARCHIVE_OK) return libarchive_error(last_);
     // Only zstd-compressed tar: a plain tar (no filter) is not a bundle.
-    if (archive_filter_count(ar_) < 2 || archive_filter_code(ar_, 0) != ARCHIVE_FILTER_ZSTD)
+    if (la_.archive_filter_count(ar_) < 2 || la_.archive_filter_code(ar_, 0) != ARCHIVE_FILTER_ZSTD)
       return bad("", "not a zstd-compressed tar archive");
     if (++count_ > limits_.max_entries)
       return bad("", "more than " + std::to_string(limits_.max_entries) + " entries");
-    last_ = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
+    last_ = la_.archive_entry_pathname(entry) ? la_.archive_entry_pathname(entry) : "";
     return entry;
   }
 
   // Pulls the current entry's data; checks the total and ratio limits as bytes arrive.
   Result<size_t> read(const std::string& entry, char* buf, size_t cap) {
-    la_ssize_t n = archive_read_data(ar_, buf, cap);
+    la_ssize_t n = la_.archive_read_data(ar_, buf, cap);
     if (n < 0) return libarchive_error(entry);
     total_ += static_cast<uint64_t>(n);
     if (total_ > limits_.max_total_bytes)
       return bad(entry, "archive expands to more than " + std::to_string(limits_.max_total_bytes) +
                             " bytes (limit)");
-    const uint64_t expanded = static_cast<uint64_t>(archive_filter_bytes(ar_, 0));
-    const uint64_t compressed = static_cast<uint64_t>(archive_filter_bytes(ar_, -1));
+    const uint64_t expanded = static_cast<uint64_t>(la_.archive_filter_bytes(ar_, 0));
+    const uint64_t compressed = static_cast<uint64_t>(la_.archive_filter_bytes(ar_, -1));
     if (expanded > limits_.ratio_floor &&
         expanded > limits_.max_ratio * std::max<uint64_t>(compressed, 1))
       return bad(entry, "compression ratio above " + std::to_string(limits_.max_ratio) +
@@ -127,13 +126,14 @@ class Reader {
 
  private:
   Error libarchive_error(const std::string& entry) const {
-    const char* why = archive_error_string(ar_);
+    const char* why = la_.archive_error_string(ar_);
     std::string text = why ? why : "unreadable archive";
     return bad(entry, text + " (truncated or not a zstd tar archive?)");
   }
 
   std::string path_;
   const ImportLimits& limits_;
+  const ArchiveApi& la_;
   archive* ar_;
   uint64_t count_ = 0;
   uint64_t total_ = 0;
@@ -192,8 +192,8 @@ Result<Index> parse_index(const std::string& text, const std::string& what) {
 
 class Importer {
  public:
-  Importer(const std::string& path, const ImportOptions& options)
-      : path_(path), options_(options), reader_(path, options.limits) {}
+  Importer(const std::string& path, const ImportOptions& options, const ArchiveApi& la)
+      : path_(path), options_(options), la_(la), reader_(path, options.limits, la) {}
 
   Result<ImportResult> run(Store& dst) {
     MLO_TRY(check_store_marker(dst));
@@ -223,16 +223,16 @@ class Importer {
   }
 
   Status read_entry(archive_entry* entry) {
-    const char* raw = archive_entry_pathname(entry);
+    const char* raw = la_.archive_entry_pathname(entry);
     const std::string key = raw ? raw : "";
-    if (archive_entry_hardlink(entry)) return reader_.bad(key, "hard links are not allowed");
-    if (archive_entry_filetype(entry) != AE_IFREG)
+    if (la_.archive_entry_hardlink(entry)) return reader_.bad(key, "hard links are not allowed");
+    if (la_.archive_entry_filetype(entry) != AE_IFREG)
       return reader_.bad(key, "not a regular file (links, directories and devices are refused)");
     if (auto st = validate_key(key); !st.ok() && key != kBundleIndexPath)
       return reader_.bad(key, "unsafe path: " + st.error().message);
-    if (!archive_entry_size_is_set(entry) || archive_entry_size(entry) < 0)
+    if (!la_.archive_entry_size_is_set(entry) || la_.archive_entry_size(entry) < 0)
       return reader_.bad(key, "no size");
-    const uint64_t size = static_cast<uint64_t>(archive_entry_size(entry));
+    const uint64_t size = static_cast<uint64_t>(la_.archive_entry_size(entry));
     if (size > options_.limits.max_total_bytes)
       return reader_.bad(key, "entry of " + std::to_string(size) + " bytes is over the " +
                                   std::to_string(options_.limits.max_total_bytes) + "-byte limit");
@@ -322,6 +322,7 @@ class Importer {
 
   std::string path_;
   const ImportOptions& options_;
+  const ArchiveApi& la_;
   Reader reader_;
   StagingDir staging_dir_;
   std::unique_ptr<Store> staging_;
@@ -332,7 +333,9 @@ class Importer {
 
 Result<ImportResult> import_bundle(Store& store, const std::string& path,
                                    const ImportOptions& options) {
-  Importer importer(path, options);
+  auto la = archive_api();
+  if (!la.ok()) return make_error(la.error().code, path + ": " + la.error().message);
+  Importer importer(path, options, **la);
   return importer.run(store);
 }
 

@@ -1,11 +1,11 @@
 #include "mlo/store/s3/http.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <mutex>
+
+#include "mlo/core/curl_api.hpp"
 
 namespace mlo::s3 {
 
@@ -85,65 +85,67 @@ size_t on_header_status(char* data, size_t size, size_t count, void* user) {
 
 }  // namespace
 
-HttpClient::HttpClient() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  curl_ = curl_easy_init();
+// The library is loaded by S3Store::open before any client exists (curl_api()'s outcome is
+// kept, so this is the same table); a client without it reports why on every request.
+HttpClient::HttpClient() : curl_(nullptr) {
+  if (auto api = curl_api(); api.ok()) curl_ = (*api)->curl_easy_init();
 }
 
 HttpClient::~HttpClient() {
-  curl_easy_cleanup(static_cast<CURL*>(curl_));
+  if (curl_ != nullptr) (*curl_api())->curl_easy_cleanup(static_cast<CURL*>(curl_));
 }
 
 HttpResponse HttpClient::perform(const HttpRequest& request) {
   HttpResponse response;
   auto* curl = static_cast<CURL*>(curl_);
-  if (curl == nullptr) {
-    response.transport_error = "cannot initialise libcurl";
+  auto api = curl_api();
+  if (!api.ok() || curl == nullptr) {
+    response.transport_error = api.ok() ? "cannot initialise libcurl" : api.error().message;
     return response;
   }
-  curl_easy_reset(curl);
+  const CurlApi& c = **api;
+  c.curl_easy_reset(curl);
   Exchange ex{&request, &response};
-  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, request.connect_timeout_s);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, request.read_timeout_s);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header_status);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &ex);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &ex);
+  c.setopt(curl, CURLOPT_URL, request.url.c_str());
+  c.setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  c.setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  c.setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  c.setopt(curl, CURLOPT_CONNECTTIMEOUT, request.connect_timeout_s);
+  c.setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  c.setopt(curl, CURLOPT_LOW_SPEED_TIME, request.read_timeout_s);
+  c.setopt(curl, CURLOPT_HEADERFUNCTION, on_header_status);
+  c.setopt(curl, CURLOPT_HEADERDATA, &ex);
+  c.setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+  c.setopt(curl, CURLOPT_WRITEDATA, &ex);
   if (request.method == "HEAD") {
-    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    c.setopt(curl, CURLOPT_NOBODY, 1L);
   } else if (request.method == "PUT" || request.method == "POST") {
-    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
-    curl_easy_setopt(curl, CURLOPT_READDATA, &ex);
-    curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, on_seek);
-    curl_easy_setopt(curl, CURLOPT_SEEKDATA, &ex);
-    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-    if (request.method == "POST") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "POST");
+    c.setopt(curl, CURLOPT_UPLOAD, 1L);
+    c.setopt(curl, CURLOPT_READFUNCTION, on_read);
+    c.setopt(curl, CURLOPT_READDATA, &ex);
+    c.setopt(curl, CURLOPT_SEEKFUNCTION, on_seek);
+    c.setopt(curl, CURLOPT_SEEKDATA, &ex);
+    c.setopt_off(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    if (request.method == "POST") c.setopt(curl, CURLOPT_CUSTOMREQUEST, "POST");
   } else if (request.method != "GET") {
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    c.setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
   curl_slist* headers = nullptr;
   for (const auto& [name, value] : request.headers)
-    headers = curl_slist_append(headers, (name + ": " + value).c_str());
-  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    headers = c.curl_slist_append(headers, (name + ": " + value).c_str());
+  headers = c.curl_slist_append(headers, "Expect:");  // no 100-continue round trip
+  c.setopt(curl, CURLOPT_HTTPHEADER, headers);
   char error[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-  CURLcode rc = curl_easy_perform(curl);
-  curl_slist_free_all(headers);
+  c.setopt(curl, CURLOPT_ERRORBUFFER, error);
+  CURLcode rc = c.curl_easy_perform(curl);
+  c.curl_slist_free_all(headers);
   response.headers.erase(":status-2xx");
   if (rc != CURLE_OK) {
-    response.transport_error = error[0] != '\0' ? error : curl_easy_strerror(rc);
+    response.transport_error = error[0] != '\0' ? error : c.curl_easy_strerror(rc);
     response.status = 0;
     return response;
   }
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  c.getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   return response;
 }
 

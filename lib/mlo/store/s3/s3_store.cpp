@@ -1,12 +1,11 @@
 #include "mlo/store/s3/s3_store.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <chrono>
 #include <random>
 #include <thread>
 
+#include "mlo/core/curl_api.hpp"
 #include "mlo/core/digest.hpp"
 #include "mlo/store/s3/xml.hpp"
 
@@ -31,6 +30,7 @@ std::string unquote(std::string etag) {
 
 Result<std::unique_ptr<S3Store>> S3Store::open(const std::string& url) {
   MLO_ASSIGN_OR_RETURN(s3::S3Config config, s3::load_s3_config(url));
+  MLO_TRY(curl_api());  // libcurl is opened here, once: a missing library fails before any request
   return std::make_unique<S3Store>(std::move(config));
 }
 
@@ -170,7 +170,8 @@ Result<ObjectInfo> S3Store::head(const std::string& key) {
   info.size = std::strtoull(r.headers["content-length"].c_str(), nullptr, 10);
   info.etag = unquote(r.headers["etag"]);
   const std::string& modified = r.headers["last-modified"];
-  if (!modified.empty()) info.mtime = static_cast<int64_t>(curl_getdate(modified.c_str(), nullptr));
+  if (!modified.empty())
+    info.mtime = static_cast<int64_t>((*curl_api())->curl_getdate(modified.c_str(), nullptr));
   return info;
 }
 

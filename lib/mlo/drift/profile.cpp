@@ -154,7 +154,8 @@ Result<Profile> Profile::from_json(std::string_view bytes, const std::string& wh
   }
 }
 
-void detail::merge_moments(FeatureProfile& a, const FeatureProfile& b) {
+namespace {
+void merge_moments(FeatureProfile& a, const FeatureProfile& b) {
   if (b.count == 0) return;
   if (a.count == 0) {
     a.min = b.min, a.max = b.max, a.mean = b.mean, a.m2 = b.m2;
@@ -166,6 +167,17 @@ void detail::merge_moments(FeatureProfile& a, const FeatureProfile& b) {
   a.m2 += b.m2 + delta * delta * na * nb / (na + nb);  // Chan et al.
   a.min = std::min(a.min, b.min);
   a.max = std::max(a.max, b.max);
+}
+}  // namespace
+
+void detail::merge_counts(FeatureProfile& a, const FeatureProfile& b) {
+  merge_moments(a, b);  // before the counts change: it weighs by both counts
+  a.rows += b.rows;
+  a.nulls += b.nulls;
+  a.type_errors += b.type_errors;
+  a.count += b.count;
+  a.below_range += b.below_range;
+  for (size_t k = 0; k < a.bins.size(); ++k) a.bins[k] += b.bins[k];
 }
 
 namespace {
@@ -201,13 +213,7 @@ Status merge_into(Profile& into, const Profile& other, size_t max_categories) {
     if (a.kind == FeatureKind::kNumeric && a.edges != b.edges)
       return make_error(ErrorCode::kInvalidInput, "merge profiles: feature '" + b.name +
                                                       "' was profiled on different bin edges");
-    detail::merge_moments(a, b);
-    a.rows += b.rows;
-    a.nulls += b.nulls;
-    a.type_errors += b.type_errors;
-    a.count += b.count;
-    a.below_range += b.below_range;
-    for (size_t k = 0; k < a.bins.size(); ++k) a.bins[k] += b.bins[k];
+    detail::merge_counts(a, b);
     for (const auto& [name, c] : b.categories) a.categories[name] += c;
     a.other += b.other;
     cap_categories(a, max_categories);

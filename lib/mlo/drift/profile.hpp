@@ -83,8 +83,10 @@ struct ProfileOptions {
 };
 
 namespace detail {
-// Count-weighted merge of count/min/max/mean/M2 (Chan et al.).
-void merge_moments(FeatureProfile& into, const FeatureProfile& other);
+// Adds `other`'s rows, nulls, type errors, count, below-range and bin counts to `into`, with a
+// count-weighted merge of min/max/mean/M2 (Chan et al.). Categories are the caller's: their
+// caps differ between merging profiles and absorbing shards.
+void merge_counts(FeatureProfile& into, const FeatureProfile& other);
 }  // namespace detail
 
 // Category values longer than this are counted under category_key(value) so that hostile

@@ -137,13 +137,7 @@ void ProfileBuilder::absorb(ProfileBuilder&& shard) {
   for (size_t i = 0; i < a.decls.size(); ++i) {
     FeatureProfile& fa = a.profile.features[i];
     const FeatureProfile& fb = b.profile.features[i];
-    detail::merge_moments(fa, fb);
-    fa.rows += fb.rows;
-    fa.nulls += fb.nulls;
-    fa.type_errors += fb.type_errors;
-    fa.count += fb.count;
-    fa.below_range += fb.below_range;
-    for (size_t k = 0; k < fa.bins.size(); ++k) fa.bins[k] += fb.bins[k];
+    detail::merge_counts(fa, fb);
     if (!b.values[i].empty()) a.parts[i].push_back(std::move(b.values[i]));
     auto& counts = a.counts[i];
     for (const auto& key : b.seen[i]) {

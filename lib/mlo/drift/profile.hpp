@@ -127,6 +127,8 @@ class ProfileBuilder {
   // type error).
   void add_cell(size_t feature, std::string_view text);
   void end_row();
+  // Room for `rows` more rows of kept values (a hint from a caller that knows the chunk size).
+  void reserve(size_t rows);
 
   // For parallel profiling: an empty builder of the same kind (features, reference edges, options)
   // that counts one chunk of rows, without a category cap (a chunk bounds it).

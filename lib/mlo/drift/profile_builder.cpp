@@ -6,6 +6,7 @@
 
 #include "mlo/core/parallel.hpp"
 #include "mlo/drift/profile.hpp"
+#include "mlo/drift/samples.hpp"
 
 namespace mlo::drift {
 
@@ -64,12 +65,18 @@ struct ProfileBuilder::Impl {
   bool baseline = false;
   bool shard = false;  // counts one chunk for absorb(): no category cap, first-seen order kept
   Profile profile;
+  // Kept values per feature while counting (absorbed shards' parts moved in, not copied), then
+  // sorted into `values` by finish().
+  std::vector<SampleColumn> samples;
   std::vector<std::vector<double>> values;
-  // Absorbed shards' values, concatenated once at finish() (no regrowing copies on the way).
-  std::vector<std::vector<std::vector<double>>> parts;
   std::vector<CategoryCounts> counts;
   std::vector<size_t> known;                   // reference categories pre-seeded (batch mode)
   std::vector<std::vector<std::string>> seen;  // shard: categories in first-seen order
+
+  bool keeps_values() const { return baseline || options.keep_values; }
+  // Batch bins are counted per value unless the values are kept: then finish() counts them on
+  // the sorted values in one merge walk (same counts, no binary search per value).
+  bool bins_per_value() const { return !baseline && !options.keep_values; }
 
   void init(std::vector<FeatureDecl> d) {
     decls = std::move(d);
@@ -78,8 +85,8 @@ struct ProfileBuilder::Impl {
       profile.features[i].name = decls[i].name;
       profile.features[i].kind = decls[i].kind;
     }
+    samples.resize(decls.size());
     values.resize(decls.size());
-    parts.resize(decls.size());
     counts.resize(decls.size());
     seen.resize(decls.size());
     known.assign(decls.size(), 0);
@@ -138,7 +145,7 @@ void ProfileBuilder::absorb(ProfileBuilder&& shard) {
     FeatureProfile& fa = a.profile.features[i];
     const FeatureProfile& fb = b.profile.features[i];
     detail::merge_counts(fa, fb);
-    if (!b.values[i].empty()) a.parts[i].push_back(std::move(b.values[i]));
+    a.samples[i].append(std::move(b.samples[i]));
     auto& counts = a.counts[i];
     for (const auto& key : b.seen[i]) {
       const uint64_t c = b.counts[i].find(key)->second;
@@ -183,8 +190,8 @@ void ProfileBuilder::add_value(size_t feature, double value) {
   const double delta = value - fp.mean;
   fp.mean += delta / static_cast<double>(fp.count);
   fp.m2 += delta * (value - fp.mean);
-  if (impl_->baseline || impl_->options.keep_values) impl_->values[feature].push_back(value);
-  if (!impl_->baseline) {
+  if (impl_->keeps_values()) impl_->samples[feature].push(value);
+  if (impl_->bins_per_value()) {
     const auto it = std::lower_bound(fp.edges.begin(), fp.edges.end(), value);
     ++fp.bins[static_cast<size_t>(it - fp.edges.begin())];
     if (!fp.edges.empty() && value < fp.edges.front()) ++fp.below_range;
@@ -242,6 +249,13 @@ void ProfileBuilder::end_row() {
   ++impl_->profile.rows;
 }
 
+void ProfileBuilder::reserve(size_t rows) {
+  if (!impl_->keeps_values()) return;
+  for (size_t i = 0; i < impl_->decls.size(); ++i) {
+    if (impl_->decls[i].kind == FeatureKind::kNumeric) impl_->samples[i].reserve(rows);
+  }
+}
+
 namespace {
 void finish_categories(FeatureProfile& fp, CategoryCounts& counts, size_t cap) {
   std::vector<std::pair<std::string, uint64_t>> items;
@@ -270,7 +284,7 @@ Profile ProfileBuilder::finish(int threads) {
       // A batch keeps every reference category it saw plus up to max_categories new ones.
       finish_categories(fp, s.counts[i],
                         s.baseline ? s.options.max_categories : s.counts[i].size());
-    } else if (s.baseline || s.options.keep_values) {
+    } else if (s.keeps_values()) {
       numeric.push_back(i);
     }
   }
@@ -279,22 +293,20 @@ Profile ProfileBuilder::finish(int threads) {
     const size_t i = numeric[j];
     FeatureProfile& fp = s.profile.features[i];
     auto& v = s.values[i];
-    size_t total = v.size();
-    for (const auto& part : s.parts[i]) total += part.size();
-    v.reserve(total);
-    for (auto& part : s.parts[i]) {
-      v.insert(v.end(), part.begin(), part.end());
-      std::vector<double>().swap(part);
+    v = s.samples[i].take_sorted();
+    if (s.baseline) {
+      fp.edges = quantile_edges(v, s.options.fine_bins);
+      fp.bins.assign(fp.edges.size() + 1, 0);
     }
-    std::sort(v.begin(), v.end());
-    if (!s.baseline) return;
-    fp.edges = quantile_edges(v, s.options.fine_bins);
-    fp.bins.assign(fp.edges.size() + 1, 0);
+    // Bin k holds the values with edges[k-1] < x <= edges[k]: on sorted values, k only grows.
     size_t k = 0;
     for (double x : v) {
       while (k < fp.edges.size() && fp.edges[k] < x) ++k;
       ++fp.bins[k];
     }
+    if (!s.baseline && !fp.edges.empty())
+      fp.below_range += static_cast<uint64_t>(
+          std::lower_bound(v.begin(), v.end(), fp.edges.front()) - v.begin());
     if (!s.options.keep_values) std::vector<double>().swap(v);
   });
   return std::move(s.profile);

@@ -64,6 +64,7 @@ Result<StreamResult> profile_stream(const std::string& path, ProfileBuilder& bui
     }
     p.shard = empty.shard();
     const size_t rows = p.block.rows();
+    p.shard->reserve(rows);
     for (size_t r = 0; r < rows; ++r) {
       for (const auto& [f, c] : map) p.shard->add_cell(f, p.block.at(r, c));
       p.shard->end_row();

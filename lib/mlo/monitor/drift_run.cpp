@@ -7,6 +7,7 @@
 #include "mlo/core/time.hpp"
 #include "mlo/drift/compare.hpp"
 #include "mlo/drift/prediction.hpp"
+#include "mlo/drift/samples.hpp"
 #include "mlo/drift/stream.hpp"
 #include "mlo/monitor/batch_scorer.hpp"
 #include "mlo/registry/registry.hpp"
@@ -169,7 +170,7 @@ Result<Current> profile_current(const Reference& ref, const DriftOptions& o, con
   }
   if (exact && o.current.size() > 1)
     parallel_for(cur.values.size(), worker_count(o.threads, cur.values.size()),
-                 [&](size_t f) { std::sort(cur.values[f].begin(), cur.values[f].end()); });
+                 [&](size_t f) { sort_doubles(cur.values[f]); });
   return cur;
 }
 

@@ -1,0 +1,217 @@
+// SampleColumn and sort_doubles must give exactly std::sort's result (bit for bit), whatever the
+// path: counting sort of int32 parts, radix sort of doubles, or the std::sort fallback.
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <limits>
+#include <random>
+
+#include <catch2/catch.hpp>
+
+#include "mlo/drift/profile.hpp"
+#include "mlo/drift/samples.hpp"
+#include "mlo/drift/stream.hpp"
+
+using namespace mlo::drift;
+
+namespace {
+
+std::vector<uint64_t> bits(const std::vector<double>& v) {
+  std::vector<uint64_t> b;
+  for (double x : v) b.push_back(std::bit_cast<uint64_t>(x));
+  return b;
+}
+
+// sort_doubles(v) and std::sort(v) agree bit for bit.
+void check_sort(std::vector<double> v) {
+  std::vector<double> expected = v;
+  std::sort(expected.begin(), expected.end());
+  sort_doubles(v);
+  CHECK(bits(v) == bits(expected));
+}
+
+// take_sorted() of `values` pushed in order, in parts of `part` values, equals std::sort.
+void check_column(const std::vector<double>& values, size_t part) {
+  SampleColumn col;
+  for (size_t i = 0; i < values.size(); i += part) {
+    SampleColumn shard;
+    shard.reserve(part);
+    for (size_t j = i; j < std::min(values.size(), i + part); ++j) shard.push(values[j]);
+    col.append(std::move(shard));
+    CHECK(shard.size() == 0);
+  }
+  CHECK(col.size() == values.size());
+  std::vector<double> expected = values;
+  std::sort(expected.begin(), expected.end());
+  CHECK(bits(col.take_sorted()) == bits(expected));
+  CHECK(col.size() == 0);
+}
+
+// Random doubles over the whole range: every sign and exponent (denormals included), +-inf,
+// +-0, and runs of duplicates. No NaN.
+std::vector<double> wild(size_t n, uint64_t seed, bool zeros_of_both_signs) {
+  std::mt19937_64 rng(seed);
+  std::vector<double> v;
+  const double specials[] = {std::numeric_limits<double>::infinity(),
+                             -std::numeric_limits<double>::infinity(),
+                             std::numeric_limits<double>::denorm_min(),
+                             -std::numeric_limits<double>::denorm_min(),
+                             std::numeric_limits<double>::min(),
+                             std::numeric_limits<double>::max(),
+                             -std::numeric_limits<double>::max(),
+                             1.0,
+                             -1.0};
+  for (size_t i = 0; i < n; ++i) {
+    double x;
+    switch (rng() % 5) {
+      case 0:
+        do x = std::bit_cast<double>(rng());
+        while (std::isnan(x));
+        break;
+      case 1:  // denormal
+        x = std::bit_cast<double>(rng() & 0x800FFFFFFFFFFFFFull);
+        break;
+      case 2:
+        x = std::normal_distribution<double>(0, 1e3)(rng);
+        break;
+      case 3:
+        x = specials[rng() % std::size(specials)];
+        break;
+      default:
+        x = static_cast<double>(static_cast<int>(rng() % 21) - 10);  // duplicates
+    }
+    v.push_back(x);
+  }
+  v[n / 3] = -0.0;
+  if (zeros_of_both_signs) v[n / 2] = 0.0;
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("sort_doubles equals std::sort bit for bit") {
+  for (size_t n : {size_t{0}, size_t{1}, size_t{7}, size_t{1500}, size_t{100000}}) {
+    INFO(n);
+    if (n >= 3) {
+      check_sort(wild(n, n, false));  // -0.0 only: radix path
+      check_sort(wild(n, n + 1, true));  // both zeros: std::sort's own order of equal elements
+    }
+    std::mt19937_64 rng(n);
+    std::vector<double> v(n);
+    for (auto& x : v) x = std::uniform_real_distribution<double>(-1e6, 1e6)(rng);
+    check_sort(v);
+    for (auto& x : v) x = std::round(x / 1000) + 0.5;  // few distinct values, most digits equal
+    check_sort(v);
+  }
+  std::vector<double> same(5000, 3.25);  // every pass skipped
+  check_sort(same);
+  std::vector<double> pos_zero(5000, 0.0);
+  pos_zero[17] = std::numeric_limits<double>::denorm_min();
+  check_sort(pos_zero);
+}
+
+TEST_CASE("SampleColumn keeps int32 until the first other value, and sorts like std::sort") {
+  SampleColumn c;
+  for (int i = 0; i < 100; ++i) c.push(i % 13 - 6);
+  c.push(2147483647.0);
+  c.push(-2147483648.0);
+  CHECK(c.integral());
+  c.push(0.0);
+  CHECK(c.integral());
+  SECTION("a fraction") { c.push(2.5); }
+  SECTION("negative zero (int32 would make it +0.0)") { c.push(-0.0); }
+  SECTION("beyond int32") { c.push(2147483648.0); }
+  SECTION("a denormal") { c.push(std::numeric_limits<double>::denorm_min()); }
+  CHECK_FALSE(c.integral());
+  c.push(4);  // stays double from now on
+  CHECK_FALSE(c.integral());
+  CHECK(c.size() == 105);
+  const std::vector<double> v = c.take_sorted();
+  CHECK(v.size() == 105);
+  CHECK(std::is_sorted(v.begin(), v.end()));
+}
+
+TEST_CASE("SampleColumn parts: counting sort, radix sort, mixed parts, both zeros") {
+  std::mt19937_64 rng(3);
+  std::vector<double> small_ints, wide_ints, mixed, zeros;
+  for (int i = 0; i < 20000; ++i) {
+    small_ints.push_back(static_cast<double>(rng() % 60) - 20);  // counting sort
+    wide_ints.push_back(static_cast<double>(static_cast<int32_t>(rng())));  // radix sort
+    // Integral in the first parts, then fractions: int and double parts side by side.
+    mixed.push_back(i < 12000 ? static_cast<double>(rng() % 500) : (rng() % 5000) / 8.0);
+    zeros.push_back(i % 3 == 0 ? 0.0 : (i % 3 == 1 ? -0.0 : static_cast<double>(rng() % 4)));
+  }
+  for (size_t part : {size_t{1000}, size_t{4096}, size_t{20000}}) {
+    INFO(part);
+    check_column(small_ints, part);
+    check_column(wide_ints, part);
+    check_column(mixed, part);
+    check_column(zeros, part);  // -0.0 parts are doubles, +0.0 int: std::sort on push order
+  }
+  SampleColumn empty;
+  CHECK(empty.take_sorted().empty());
+}
+
+TEST_CASE("exact-mode batch bins counted on the sorted values equal the per-value count") {
+  auto base = ProfileBuilder::baseline({{"x", FeatureKind::kNumeric}}, ProfileOptions{8, 10});
+  for (int i = 0; i < 100; ++i) base.add_value(0, i / 4.0), base.end_row();
+  const Profile ref = base.finish();
+  REQUIRE(ref.features[0].edges.size() == 9);  // the minimum and 8 quantiles
+  ProfileOptions keep;
+  keep.keep_values = true;
+  auto a = ProfileBuilder::against(ref, {});
+  auto b = ProfileBuilder::against(ref, keep);
+  std::mt19937_64 rng(5);
+  for (int i = 0; i < 3000; ++i) {
+    // Below, inside and above the reference range, and exactly on edges.
+    const double x = i % 7 == 0 ? ref.features[0].edges[rng() % 9]
+                                : std::uniform_real_distribution<double>(-5, 30)(rng);
+    a.add_value(0, x);
+    b.add_value(0, x);
+    a.end_row();
+    b.end_row();
+  }
+  const Profile pa = a.finish(), pb = b.finish(2);
+  CHECK(pa.features[0].bins == pb.features[0].bins);
+  CHECK(pa.features[0].below_range == pb.features[0].below_range);
+  CHECK(pa.features[0].below_range > 0);
+  CHECK(pa.features[0].bins.back() > 0);
+}
+
+TEST_CASE("kept samples are the same for 1, 2 and 4 threads when a column turns non-integral") {
+  const std::string path = "/tmp/mlo-samples-test-" + std::to_string(::getpid()) + ".csv";
+  std::vector<double> k_values;
+  {
+    std::ofstream out(path);
+    out << "k,c\n";
+    std::mt19937_64 rng(11);
+    for (int i = 0; i < 20000; ++i) {
+      // integral for the first ~60% (several chunks), then some halves and a -0.0
+      const bool late = i > 12000 && i % 5 == 0;
+      const std::string k = i == 15000   ? "-0.0"
+                            : late       ? std::to_string(rng() % 90) + ".5"
+                                         : std::to_string(rng() % 90);
+      out << k << ",c" << i % 3 << '\n';
+      k_values.push_back(std::stod(k));
+    }
+  }
+  std::sort(k_values.begin(), k_values.end());
+  ProfileOptions o;
+  o.keep_values = true;
+  std::string first_json;
+  for (int threads : {1, 2, 4}) {
+    INFO(threads);
+    auto builder = ProfileBuilder::baseline(
+        {{"k", FeatureKind::kNumeric}, {"c", FeatureKind::kCategorical}}, o);
+    REQUIRE(profile_stream(path, builder, StreamOptions{300, threads}).ok());
+    const std::string json = builder.finish(threads).to_json();
+    if (threads == 1) first_json = json;
+    CHECK(json == first_json);
+    CHECK(bits(builder.values(0)) == bits(k_values));
+  }
+  std::remove(path.c_str());
+}

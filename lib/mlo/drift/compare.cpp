@@ -9,7 +9,7 @@
 
 namespace mlo::drift {
 
-double quantile_linear(const std::vector<double>& v, double q) {
+double quantile_linear(const SortedSample& v, double q) {
   if (v.empty()) return 0.0;
   const double pos = q * static_cast<double>(v.size() - 1);
   const auto lo = static_cast<size_t>(std::floor(pos));

@@ -20,6 +20,7 @@
 #include "mlo/core/result.hpp"
 #include "mlo/drift/policy.hpp"
 #include "mlo/drift/profile.hpp"
+#include "mlo/drift/samples.hpp"
 
 namespace mlo::drift {
 
@@ -70,8 +71,8 @@ struct DatasetDrift {
 
 // Exact samples of one numeric feature (sorted ascending); both null in profile mode.
 struct ExactSamples {
-  const std::vector<double>* reference = nullptr;
-  const std::vector<double>* current = nullptr;
+  const SortedSample* reference = nullptr;
+  const SortedSample* current = nullptr;
 };
 
 // `current` must have been profiled against `reference` (same edges). `exact` is indexed like
@@ -92,6 +93,6 @@ SideStats side_stats(const FeatureProfile& profile);
 void rank_by_importance(DatasetDrift& drift, const std::map<std::string, double>& importance);
 
 // numpy.quantile(sorted, q) with the default linear method.
-double quantile_linear(const std::vector<double>& sorted, double q);
+double quantile_linear(const SortedSample& sorted, double q);
 
 }  // namespace mlo::drift

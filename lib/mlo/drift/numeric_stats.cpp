@@ -127,11 +127,13 @@ Coarse exact_bins(const ExactSamples& ex) {
   Coarse c;
   c.ref.assign(edges.size() + 1, 0);
   c.cur.assign(edges.size() + 1, 0);
-  auto count = [&](const std::vector<double>& v, std::vector<double>& bins) {
+  auto count = [&](const SortedSample& v, std::vector<double>& bins) {
     size_t k = 0;
-    for (double x : v) {  // sorted: bin = number of edges < x
-      while (k < edges.size() && edges[k] < x) ++k;
-      bins[k] += 1;
+    uint64_t prev = 0;
+    for (SampleRuns r = v.runs(); !r.done(); r.next()) {  // sorted: bin = number of edges < x
+      while (k < edges.size() && edges[k] < r.value()) ++k;
+      bins[k] += static_cast<double>(r.end() - prev);  // whole counts: exact
+      prev = r.end();
     }
   };
   count(a, c.ref);

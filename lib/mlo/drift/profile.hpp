@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "mlo/core/result.hpp"
+#include "mlo/drift/samples.hpp"
 
 namespace mlo::drift {
 
@@ -145,9 +146,9 @@ class ProfileBuilder {
   Profile finish(int threads = 1);
   // Sorted valid numeric values of a feature, after finish() and only with keep_values
   // (exact mode); empty otherwise.
-  const std::vector<double>& values(size_t feature) const;
+  const SortedSample& values(size_t feature) const;
   // Moves them out (values() is empty afterwards).
-  std::vector<double> take_values(size_t feature);
+  SortedSample take_values(size_t feature);
 
  private:
   struct Impl;

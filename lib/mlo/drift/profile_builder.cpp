@@ -31,7 +31,7 @@ std::string_view trim(std::string_view s) {
 
 // Picks at most `max_edges` distinct edges at exact quantiles of sorted `v`, always including
 // the minimum and the maximum.
-std::vector<double> quantile_edges(const std::vector<double>& v, size_t max_edges) {
+std::vector<double> quantile_edges(const SortedSample& v, size_t max_edges) {
   std::vector<double> edges;
   if (v.empty()) return edges;
   const size_t n = v.size();
@@ -56,7 +56,10 @@ using CategoryCounts = std::unordered_map<std::string, uint64_t, ViewHash, std::
 
 bool is_missing_token(std::string_view text) {
   text = trim(text);
-  return text.empty() || iequals(text, "na") || iequals(text, "nan") || iequals(text, "null");
+  if (text.empty()) return true;
+  // Every spelling starts with n: one test settles almost every cell (this runs per cell).
+  if (text.front() != 'n' && text.front() != 'N') return false;
+  return iequals(text, "na") || iequals(text, "nan") || iequals(text, "null");
 }
 
 struct ProfileBuilder::Impl {
@@ -68,7 +71,7 @@ struct ProfileBuilder::Impl {
   // Kept values per feature while counting (absorbed shards' parts moved in, not copied), then
   // sorted into `values` by finish().
   std::vector<SampleColumn> samples;
-  std::vector<std::vector<double>> values;
+  std::vector<SortedSample> values;
   std::vector<CategoryCounts> counts;
   std::vector<size_t> known;                   // reference categories pre-seeded (batch mode)
   std::vector<std::vector<std::string>> seen;  // shard: categories in first-seen order
@@ -300,23 +303,24 @@ Profile ProfileBuilder::finish(int threads) {
     }
     // Bin k holds the values with edges[k-1] < x <= edges[k]: on sorted values, k only grows.
     size_t k = 0;
-    for (double x : v) {
+    uint64_t prev = 0;
+    for (SampleRuns r = v.runs(); !r.done(); r.next()) {
+      const double x = r.value();
       while (k < fp.edges.size() && fp.edges[k] < x) ++k;
-      ++fp.bins[k];
+      fp.bins[k] += r.end() - prev;
+      if (!s.baseline && !fp.edges.empty() && x < fp.edges.front()) fp.below_range += r.end() - prev;
+      prev = r.end();
     }
-    if (!s.baseline && !fp.edges.empty())
-      fp.below_range += static_cast<uint64_t>(
-          std::lower_bound(v.begin(), v.end(), fp.edges.front()) - v.begin());
-    if (!s.options.keep_values) std::vector<double>().swap(v);
+    if (!s.options.keep_values) v = SortedSample();
   });
   return std::move(s.profile);
 }
 
-const std::vector<double>& ProfileBuilder::values(size_t feature) const {
+const SortedSample& ProfileBuilder::values(size_t feature) const {
   return impl_->values[feature];
 }
 
-std::vector<double> ProfileBuilder::take_values(size_t feature) {
+SortedSample ProfileBuilder::take_values(size_t feature) {
   return std::move(impl_->values[feature]);
 }
 

@@ -51,12 +51,24 @@ bool SampleColumn::integral() const {
   return std::all_of(parts_.begin(), parts_.end(), [](const Part& p) { return p.integral; });
 }
 
-std::vector<double> SampleColumn::take_sorted() {
+double SortedSample::operator[](size_t r) const {
+  if (ends_.empty()) return values_[r];
+  const auto it = std::upper_bound(ends_.begin(), ends_.end(), static_cast<uint64_t>(r));
+  return values_[static_cast<size_t>(it - ends_.begin())];
+}
+
+std::vector<double> SortedSample::expand() const {
+  if (ends_.empty()) return values_;
+  std::vector<double> out;
+  out.reserve(size());
+  for (SampleRuns r = runs(); !r.done(); r.next()) out.resize(r.end(), r.value());
+  return out;
+}
+
+SortedSample SampleColumn::take_sorted() {
   seal();
   const size_t n = size();
-  std::vector<double> out;
-  if (n == 0) return out;
-  out.reserve(n);
+  if (n == 0) return {};
   if (integral()) {
     int64_t lo = std::numeric_limits<int32_t>::max(), hi = std::numeric_limits<int32_t>::min();
     for (const auto& p : parts_) {
@@ -73,12 +85,19 @@ std::vector<double> SampleColumn::take_sorted() {
         std::vector<int32_t>().swap(p.ints);
       }
       parts_.clear();
+      std::vector<double> distinct;
+      std::vector<uint64_t> ends;
+      uint64_t total = 0;
       for (size_t k = 0; k < range; ++k) {
-        if (counts[k] > 0) out.insert(out.end(), counts[k], static_cast<double>(lo + int64_t(k)));
+        if (counts[k] == 0) continue;
+        distinct.push_back(static_cast<double>(lo + static_cast<int64_t>(k)));
+        ends.push_back(total += counts[k]);
       }
-      return out;
+      return SortedSample(std::move(distinct), std::move(ends));
     }
   }
+  std::vector<double> out;
+  out.reserve(n);
   for (auto& p : parts_) {  // concatenated in push order: the std::sort fallback sees that order
     if (p.integral) {
       out.insert(out.end(), p.ints.begin(), p.ints.end());
@@ -90,7 +109,45 @@ std::vector<double> SampleColumn::take_sorted() {
   }
   parts_.clear();
   sort_doubles(out);
-  return out;
+  return SortedSample(std::move(out));
+}
+
+SortedSample merge_samples(std::vector<SortedSample> parts) {
+  if (parts.empty()) return {};
+  if (parts.size() == 1) return std::move(parts.front());
+  if (std::all_of(parts.begin(), parts.end(),
+                  [](const auto& s) { return s.as_runs() || s.empty(); })) {
+    // Runs come from int32 parts: no -0.0, equal values are equal bits, any merge is exact.
+    std::vector<std::pair<double, uint64_t>> counts;  // (value, count)
+    for (const auto& s : parts) {
+      uint64_t prev = 0;
+      for (SampleRuns r = s.runs(); !r.done(); r.next())
+        counts.emplace_back(r.value(), r.end() - prev), prev = r.end();
+    }
+    std::sort(counts.begin(), counts.end());
+    std::vector<double> distinct;
+    std::vector<uint64_t> ends;
+    uint64_t total = 0;
+    for (const auto& [value, count] : counts) {
+      if (distinct.empty() || distinct.back() != value) {
+        distinct.push_back(value);
+        ends.push_back(total);
+      }
+      ends.back() = total += count;
+    }
+    return SortedSample(std::move(distinct), std::move(ends));
+  }
+  size_t n = 0;
+  for (const auto& s : parts) n += s.size();
+  std::vector<double> all;
+  all.reserve(n);
+  for (auto& s : parts) {
+    const std::vector<double> v = s.expand();
+    all.insert(all.end(), v.begin(), v.end());
+    s = SortedSample();
+  }
+  sort_doubles(all);
+  return SortedSample(std::move(all));
 }
 
 namespace {

@@ -6,19 +6,58 @@
 
 namespace mlo::drift {
 
-double ks_statistic(std::span<const double> a, std::span<const double> b) {
-  if (a.empty() || b.empty()) return 0.0;
-  const double n = static_cast<double>(a.size()), m = static_cast<double>(b.size());
+namespace {
+
+// Both walk the merged order of the distinct values, one run of ties at a time: i and j are the
+// counts of a's and b's values <= the current value.
+double ks_runs(SampleRuns a, SampleRuns b, size_t na, size_t nb) {
+  if (na == 0 || nb == 0) return 0.0;
+  const double n = static_cast<double>(na), m = static_cast<double>(nb);
   size_t i = 0, j = 0;
   double d = 0;
-  // Walk the merged order; evaluate after consuming every copy of the current value (ties).
-  while (i < a.size() && j < b.size()) {
-    const double x = std::min(a[i], b[j]);
-    while (i < a.size() && a[i] == x) ++i;
-    while (j < b.size() && b[j] == x) ++j;
+  while (!a.done() && !b.done()) {  // evaluate after consuming every copy of the value
+    const double x = std::min(a.value(), b.value());
+    if (a.value() == x) i = a.end(), a.next();
+    if (b.value() == x) j = b.end(), b.next();
     d = std::max(d, std::abs(static_cast<double>(i) / n - static_cast<double>(j) / m));
   }
   return d;
+}
+
+// Same construction as scipy's _cdf_distance(p=1): integrate |F_a - F_b| between consecutive
+// points of the merged sorted sample.
+double wasserstein_runs(SampleRuns a, SampleRuns b, size_t na, size_t nb) {
+  if (na == 0 || nb == 0) return 0.0;
+  const double n = static_cast<double>(na), m = static_cast<double>(nb);
+  size_t i = 0, j = 0;
+  double prev = std::min(a.value(), b.value());
+  double total = 0;
+  while (!a.done() || !b.done()) {
+    const double x = b.done() || (!a.done() && a.value() <= b.value()) ? a.value() : b.value();
+    total += std::abs(static_cast<double>(i) / n - static_cast<double>(j) / m) * (x - prev);
+    if (!a.done() && a.value() == x) i = a.end(), a.next();
+    if (!b.done() && b.value() == x) j = b.end(), b.next();
+    prev = x;
+  }
+  return total;
+}
+
+}  // namespace
+
+double ks_statistic(std::span<const double> a, std::span<const double> b) {
+  return ks_runs(SampleRuns(a), SampleRuns(b), a.size(), b.size());
+}
+
+double ks_statistic(const SortedSample& a, const SortedSample& b) {
+  return ks_runs(a.runs(), b.runs(), a.size(), b.size());
+}
+
+double wasserstein_sorted(std::span<const double> a, std::span<const double> b) {
+  return wasserstein_runs(SampleRuns(a), SampleRuns(b), a.size(), b.size());
+}
+
+double wasserstein_sorted(const SortedSample& a, const SortedSample& b) {
+  return wasserstein_runs(a.runs(), b.runs(), a.size(), b.size());
 }
 
 double ks_robust(double d, uint64_t n, uint64_t m, double c) {
@@ -27,27 +66,6 @@ double ks_robust(double d, uint64_t n, uint64_t m, double c) {
   return std::max(0.0, d - c * std::sqrt((nn + mm) / (nn * mm)));
 }
 
-// Same construction as scipy's _cdf_distance(p=1): integrate |F_a - F_b| between consecutive
-// points of the merged sorted sample.
-double wasserstein_sorted(std::span<const double> a, std::span<const double> b) {
-  if (a.empty() || b.empty()) return 0.0;
-  const double n = static_cast<double>(a.size()), m = static_cast<double>(b.size());
-  size_t i = 0, j = 0;
-  double prev = std::min(a.front(), b.front());
-  double total = 0;
-  while (i < a.size() || j < b.size()) {
-    double x;
-    if (j >= b.size() || (i < a.size() && a[i] <= b[j]))
-      x = a[i];
-    else
-      x = b[j];
-    total += std::abs(static_cast<double>(i) / n - static_cast<double>(j) / m) * (x - prev);
-    while (i < a.size() && a[i] == x) ++i;
-    while (j < b.size() && b[j] == x) ++j;
-    prev = x;
-  }
-  return total;
-}
 
 namespace {
 double sum(std::span<const double> v) {

@@ -12,6 +12,8 @@
 #include <span>
 #include <vector>
 
+#include "mlo/drift/samples.hpp"
+
 namespace mlo::drift {
 
 inline constexpr double kPsiEps = 1e-4;  // share floor for PSI bins (avoids ln(0))
@@ -30,6 +32,10 @@ double ks_robust(double d, uint64_t n, uint64_t m, double c = 1.36);
 
 // Earth mover's distance between two ascending arrays (integral of |F_a - F_b|).
 double wasserstein_sorted(std::span<const double> a_sorted, std::span<const double> b_sorted);
+// The same two on samples stored either way (exact mode): the same results, bit for bit, as on
+// the expanded arrays, in time linear in the number of runs.
+double ks_statistic(const SortedSample& a, const SortedSample& b);
+double wasserstein_sorted(const SortedSample& a, const SortedSample& b);
 
 // Jensen-Shannon distance (sqrt of the divergence, natural log) of two count/weight vectors,
 // each normalised to sum 1. 0 when either sums to 0.

@@ -77,7 +77,7 @@ class ExactBudget {
 
 struct Reference {
   Profile profile;
-  std::vector<std::vector<double>> values;  // exact mode only
+  std::vector<SortedSample> values;  // exact mode only
   std::optional<DriftInput> input;
 };
 
@@ -115,7 +115,7 @@ Result<Reference> load_reference(Store& store, const ModelVersion& mv, const Dri
 
 struct Current {
   Profile profile;
-  std::vector<std::vector<double>> values;
+  std::vector<SortedSample> values;
   std::vector<bool> present;
   std::vector<DriftInput> inputs;
 };
@@ -126,6 +126,7 @@ Result<Current> profile_current(const Reference& ref, const DriftOptions& o, con
   const bool exact = !ref.values.empty();
   cur.present.assign(ref.profile.features.size(), true);
   cur.values.resize(exact ? ref.profile.features.size() : 0);
+  std::vector<std::vector<SortedSample>> parts(cur.values.size());  // per feature, per file
   uint64_t rows_seen = 0, bytes_seen = 0;
   bool first = true;
   for (const auto& path : o.current) {
@@ -153,13 +154,7 @@ Result<Current> profile_current(const Reference& ref, const DriftOptions& o, con
       cur.present[f] = false;
     }
     Profile p = builder.finish(o.threads);
-    for (size_t f = 0; exact && f < cur.values.size(); ++f) {
-      std::vector<double> v = builder.take_values(f);
-      if (cur.values[f].empty())
-        cur.values[f] = std::move(v);
-      else
-        cur.values[f].insert(cur.values[f].end(), v.begin(), v.end());
-    }
+    for (size_t f = 0; f < parts.size(); ++f) parts[f].push_back(builder.take_values(f));
     cur.inputs.push_back({path, absolute_path(path), sr->digest, sr->rows});
     if (first) {
       cur.profile = std::move(p);
@@ -168,9 +163,8 @@ Result<Current> profile_current(const Reference& ref, const DriftOptions& o, con
     }
     first = false;
   }
-  if (exact && o.current.size() > 1)
-    parallel_for(cur.values.size(), worker_count(o.threads, cur.values.size()),
-                 [&](size_t f) { sort_doubles(cur.values[f]); });
+  parallel_for(parts.size(), worker_count(o.threads, parts.size()),
+               [&](size_t f) { cur.values[f] = merge_samples(std::move(parts[f])); });
   return cur;
 }
 

@@ -30,7 +30,7 @@ Profile build_reference(int n, unsigned seed) {
 }
 
 Profile build_batch(const Profile& ref, int n, unsigned seed, double shift, double scale,
-                    bool keep = false, std::vector<double>* values = nullptr) {
+                    bool keep = false, SortedSample* values = nullptr) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> norm(10 + shift, 2 * scale);
   ProfileOptions opt;
@@ -142,8 +142,8 @@ TEST_CASE("profile statistics stay within the stated error of the exact ones") {
   auto rb = ProfileBuilder::baseline({{"x", FeatureKind::kNumeric}}, keep);
   for (int i = 0; i < 20000; ++i) rb.add_value(0, norm(rng)), rb.end_row();
   const Profile ref = rb.finish();
-  const std::vector<double> ref_values = rb.values(0);
-  std::vector<double> cur_values;
+  const SortedSample ref_values = rb.values(0);
+  SortedSample cur_values;
   const Profile cur =
       build_batch(Profile{ref.rows, {ref.features[0]}}, 15000, 12, 0.3, 1.2, true, &cur_values);
   std::vector<ExactSamples> ex{{&ref_values, &cur_values}};

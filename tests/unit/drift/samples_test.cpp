@@ -12,8 +12,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "mlo/drift/compare.hpp"
 #include "mlo/drift/profile.hpp"
 #include "mlo/drift/samples.hpp"
+#include "mlo/drift/stats.hpp"
 #include "mlo/drift/stream.hpp"
 
 using namespace mlo::drift;
@@ -24,6 +26,9 @@ std::vector<uint64_t> bits(const std::vector<double>& v) {
   std::vector<uint64_t> b;
   for (double x : v) b.push_back(std::bit_cast<uint64_t>(x));
   return b;
+}
+std::vector<uint64_t> bits(const SortedSample& s) {
+  return bits(s.expand());
 }
 
 // sort_doubles(v) and std::sort(v) agree bit for bit.
@@ -130,7 +135,7 @@ TEST_CASE("SampleColumn keeps int32 until the first other value, and sorts like 
   c.push(4);  // stays double from now on
   CHECK_FALSE(c.integral());
   CHECK(c.size() == 105);
-  const std::vector<double> v = c.take_sorted();
+  const std::vector<double> v = c.take_sorted().expand();
   CHECK(v.size() == 105);
   CHECK(std::is_sorted(v.begin(), v.end()));
 }
@@ -214,4 +219,68 @@ TEST_CASE("kept samples are the same for 1, 2 and 4 threads when a column turns 
     CHECK(bits(builder.values(0)) == bits(k_values));
   }
   std::remove(path.c_str());
+}
+
+namespace {
+SortedSample sample_of(const std::vector<double>& values) {
+  SampleColumn c;
+  for (double x : values) c.push(x);
+  return c.take_sorted();
+}
+}  // namespace
+
+TEST_CASE("statistics on runs equal those on the expanded values, bit for bit") {
+  std::mt19937_64 rng(17);
+  std::vector<double> ints_a, ints_b, doubles_b;
+  for (int i = 0; i < 5000; ++i) {
+    ints_a.push_back(static_cast<double>(rng() % 24));
+    ints_b.push_back(static_cast<double>(rng() % 30) - 3);
+    doubles_b.push_back(static_cast<double>(rng() % 40) / 2 - 0.0);
+  }
+  doubles_b[9] = -0.0;  // a -0.0 run among plain values, tied with the runs' 0
+  const SortedSample a = sample_of(ints_a), b = sample_of(ints_b), c = sample_of(doubles_b);
+  REQUIRE(a.as_runs());
+  REQUIRE(b.as_runs());
+  REQUIRE_FALSE(c.as_runs());
+  const std::vector<double> ea = a.expand(), eb = b.expand(), ec = c.expand();
+  for (const auto& [x, ex] : {std::pair{&a, &ea}, {&b, &eb}, {&c, &ec}}) {
+    for (const auto& [y, ey] : {std::pair{&a, &ea}, {&b, &eb}, {&c, &ec}}) {
+      CHECK(std::bit_cast<uint64_t>(ks_statistic(*x, *y)) ==
+            std::bit_cast<uint64_t>(ks_statistic(*ex, *ey)));
+      CHECK(std::bit_cast<uint64_t>(wasserstein_sorted(*x, *y)) ==
+            std::bit_cast<uint64_t>(wasserstein_sorted(*ex, *ey)));
+    }
+    for (size_t r = 0; r < ex->size(); r += 37) CHECK((*x)[r] == (*ex)[r]);
+    CHECK((*x)[ex->size() - 1] == ex->back());
+    for (double q : {0.0, 0.1, 0.25, 0.5, 0.9, 1.0})
+      CHECK(quantile_linear(*x, q) == quantile_linear(SortedSample(*ex), q));
+  }
+  CHECK(ks_statistic(a, b) > 0);
+  CHECK(wasserstein_sorted(a, c) > 0);
+}
+
+TEST_CASE("merge_samples equals std::sort of the files' values concatenated") {
+  std::mt19937_64 rng(23);
+  std::vector<double> f1, f2, f3;
+  for (int i = 0; i < 3000; ++i) {
+    f1.push_back(static_cast<double>(rng() % 50));
+    f2.push_back(static_cast<double>(rng() % 70) - 10);
+    f3.push_back(i % 100 == 0 ? -0.0 : static_cast<double>(rng() % 50) / 4);
+  }
+  auto expected = [](std::vector<std::vector<double>> files) {
+    std::vector<double> all;  // drift's old way: each file sorted, concatenated, sorted again
+    for (auto& f : files) {
+      std::sort(f.begin(), f.end());
+      all.insert(all.end(), f.begin(), f.end());
+    }
+    std::sort(all.begin(), all.end());
+    return bits(all);
+  };
+  const SortedSample runs = merge_samples({sample_of(f1), sample_of(f2)});
+  CHECK(runs.as_runs());
+  CHECK(bits(runs) == expected({f1, f2}));
+  CHECK(bits(merge_samples({sample_of(f1), sample_of(f3), sample_of(f2)})) ==
+        expected({f1, f3, f2}));
+  CHECK(bits(merge_samples({SortedSample(), sample_of(f3)})) == expected({f3}));
+  CHECK(merge_samples({}).empty());
 }

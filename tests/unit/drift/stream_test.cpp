@@ -66,7 +66,7 @@ TEST_CASE("parallel profiling gives the same profile for 1, 2 and 4 threads") {
   Input input;
   const Profile ref = reference_profile();
   std::string first_json;
-  std::vector<double> first_values;
+  SortedSample first_values;
   for (int threads : {1, 2, 4}) {
     auto builder = ProfileBuilder::against(ref, options());
     auto sr = profile_stream(input.path, builder,

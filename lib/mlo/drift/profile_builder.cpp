@@ -45,6 +45,22 @@ std::vector<double> quantile_edges(const SortedSample& v, size_t max_edges) {
   return edges;
 }
 
+// Most numeric cells are short integers ("7", "-12"): read them without the general
+// floating-point parser. Exactly from_chars' value ("-0" is -0.0); false for anything else.
+bool parse_small_integer(std::string_view text, double& out) {
+  const bool negative = !text.empty() && text.front() == '-';
+  if (negative) text.remove_prefix(1);
+  if (text.empty() || text.size() > 9) return false;  // < 1e9: exact in uint32 and double
+  uint32_t u = 0;
+  for (char c : text) {
+    const auto d = static_cast<unsigned>(c - '0');
+    if (d > 9) return false;
+    u = u * 10 + d;
+  }
+  out = negative ? -static_cast<double>(u) : static_cast<double>(u);
+  return true;
+}
+
 // Lets the category maps be searched with a string_view (no string built per cell).
 struct ViewHash {
   using is_transparent = void;
@@ -242,6 +258,7 @@ void ProfileBuilder::add_cell(size_t feature, std::string_view text) {
   if (is_missing_token(text)) return add_missing(feature);
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
   double v = 0;
+  if (parse_small_integer(text, v)) return add_value(feature, v);
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(v))
     return add_type_error(feature);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -283,4 +284,34 @@ TEST_CASE("merge_samples equals std::sort of the files' values concatenated") {
         expected({f1, f3, f2}));
   CHECK(bits(merge_samples({SortedSample(), sample_of(f3)})) == expected({f3}));
   CHECK(merge_samples({}).empty());
+}
+
+TEST_CASE("add_cell reads integer text exactly as from_chars does") {
+  const std::vector<std::string> cells = {"7",   "-12",        "+5",         "-0",  "0",   "007",
+                                          "-007", "999999999", "1000000000", "-999999999",
+                                          "-",   "1e3",        "12.0",       " 42 ", "-+3", "+-3"};
+  ProfileOptions o;
+  o.keep_values = true;
+  auto b = ProfileBuilder::baseline({{"x", FeatureKind::kNumeric}}, o);
+  std::vector<double> expected;
+  uint64_t errors = 0;
+  for (const auto& cell : cells) {
+    b.add_cell(0, cell);
+    b.end_row();
+    std::string_view t = cell;
+    while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
+    while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+    if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+    double v = 0;
+    const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec == std::errc() && ptr == t.data() + t.size())
+      expected.push_back(v);
+    else
+      ++errors;
+  }
+  const Profile p = b.finish();
+  CHECK(p.features[0].type_errors == errors);
+  CHECK(errors == 2);  // "-" and "-+3" ("+-3" is "-3" once the + is dropped)
+  std::sort(expected.begin(), expected.end());
+  CHECK(bits(b.values(0)) == bits(expected));
 }

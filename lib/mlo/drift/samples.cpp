@@ -4,24 +4,85 @@
 #include <array>
 #include <bit>
 #include <limits>
+#include <memory>
 
 namespace mlo::drift {
 
+size_t SampleColumn::Part::size() const {
+  switch (width) {
+    case 0:
+      return doubles.size();
+    case 1:
+      return i8.size();
+    case 2:
+      return i16.size();
+    default:
+      return i32.size();
+  }
+}
+
+template <typename Fn>
+void SampleColumn::Part::for_each_int(const Fn& fn) const {
+  auto each = [&](const auto& v) {
+    for (auto x : v) fn(static_cast<int32_t>(x));
+  };
+  if (width == 1) each(i8);
+  if (width == 2) each(i16);
+  if (width == 4) each(i32);
+}
+
 void SampleColumn::reserve(size_t n) {
-  if (open_.integral)
-    open_.ints.reserve(open_.ints.size() + n);
-  else
-    open_.doubles.reserve(open_.doubles.size() + n);
+  switch (open_.width) {
+    case 0:
+      return open_.doubles.reserve(open_.doubles.size() + n);
+    case 1:
+      return open_.i8.reserve(open_.i8.size() + n);
+    case 2:
+      return open_.i16.reserve(open_.i16.size() + n);
+    default:
+      return open_.i32.reserve(open_.i32.size() + n);
+  }
+}
+
+namespace {
+// Moves `from`'s values into `to` (converted), keeping room for at least `capacity` values.
+template <typename From, typename To>
+void convert(std::vector<From>& from, std::vector<To>& to, size_t capacity) {
+  to.reserve(std::max(capacity, from.size() + 1));
+  to.assign(from.begin(), from.end());
+  std::vector<From>().swap(from);
+}
+size_t int_capacity(const std::vector<int8_t>& a, const std::vector<int16_t>& b,
+                    const std::vector<int32_t>& c) {
+  return std::max({a.capacity(), b.capacity(), c.capacity()});
+}
+}  // namespace
+
+void SampleColumn::push_wider(int32_t i) {
+  Part& p = open_;
+  const size_t capacity = int_capacity(p.i8, p.i16, p.i32);
+  if (i >= INT16_MIN && i <= INT16_MAX) {  // 1 -> 2
+    convert(p.i8, p.i16, capacity);
+    p.width = 2;
+    p.i16.push_back(static_cast<int16_t>(i));
+    return;
+  }
+  if (p.width == 1) convert(p.i8, p.i32, capacity);
+  if (p.width == 2) convert(p.i16, p.i32, capacity);
+  p.width = 4;
+  p.i32.push_back(i);
 }
 
 void SampleColumn::push_double(double v) {
-  if (open_.integral) {
-    open_.doubles.reserve(std::max(open_.ints.capacity(), open_.ints.size() + 1));
-    open_.doubles.assign(open_.ints.begin(), open_.ints.end());
-    std::vector<int32_t>().swap(open_.ints);
-    open_.integral = false;
+  Part& p = open_;
+  if (p.integral()) {
+    const size_t capacity = int_capacity(p.i8, p.i16, p.i32);
+    if (p.width == 1) convert(p.i8, p.doubles, capacity);
+    if (p.width == 2) convert(p.i16, p.doubles, capacity);
+    if (p.width == 4) convert(p.i32, p.doubles, capacity);
+    p.width = 0;
   }
-  open_.doubles.push_back(v);
+  p.doubles.push_back(v);
 }
 
 void SampleColumn::seal() {
@@ -47,8 +108,8 @@ size_t SampleColumn::size() const {
 }
 
 bool SampleColumn::integral() const {
-  if (!open_.integral) return false;
-  return std::all_of(parts_.begin(), parts_.end(), [](const Part& p) { return p.integral; });
+  if (!open_.integral()) return false;
+  return std::all_of(parts_.begin(), parts_.end(), [](const Part& p) { return p.integral(); });
 }
 
 double SortedSample::operator[](size_t r) const {
@@ -72,17 +133,18 @@ SortedSample SampleColumn::take_sorted() {
   if (integral()) {
     int64_t lo = std::numeric_limits<int32_t>::max(), hi = std::numeric_limits<int32_t>::min();
     for (const auto& p : parts_) {
-      const auto [mn, mx] = std::minmax_element(p.ints.begin(), p.ints.end());
-      lo = std::min<int64_t>(lo, *mn);
-      hi = std::max<int64_t>(hi, *mx);
+      int32_t mn = INT32_MAX, mx = INT32_MIN;
+      p.for_each_int([&](int32_t x) { mn = std::min(mn, x), mx = std::max(mx, x); });
+      lo = std::min<int64_t>(lo, mn);
+      hi = std::max<int64_t>(hi, mx);
     }
     const auto range = static_cast<uint64_t>(hi - lo) + 1;
     if (range <= std::max<uint64_t>(n, 65536)) {
       // Equal integers are equal doubles bit for bit (no -0.0 here): counts say it all.
       std::vector<size_t> counts(range, 0);
       for (auto& p : parts_) {
-        for (int32_t x : p.ints) ++counts[static_cast<size_t>(x - lo)];
-        std::vector<int32_t>().swap(p.ints);
+        p.for_each_int([&](int32_t x) { ++counts[static_cast<size_t>(x - lo)]; });
+        p = Part{};  // frees it
       }
       parts_.clear();
       std::vector<double> distinct;
@@ -99,13 +161,11 @@ SortedSample SampleColumn::take_sorted() {
   std::vector<double> out;
   out.reserve(n);
   for (auto& p : parts_) {  // concatenated in push order: the std::sort fallback sees that order
-    if (p.integral) {
-      out.insert(out.end(), p.ints.begin(), p.ints.end());
-      std::vector<int32_t>().swap(p.ints);
-    } else {
+    if (p.integral())
+      p.for_each_int([&](int32_t x) { out.push_back(x); });
+    else
       out.insert(out.end(), p.doubles.begin(), p.doubles.end());
-      std::vector<double>().swap(p.doubles);
-    }
+    p = Part{};
   }
   parts_.clear();
   sort_doubles(out);
@@ -194,7 +254,7 @@ void sort_doubles(std::vector<double>& v) {
   }
   // The values live in `v` as doubles and in `keys` as keys; each pass moves them from one to
   // the other (stable, so the earlier digits' order survives), converting on the way.
-  std::vector<uint64_t> keys(n);
+  const auto keys = std::make_unique_for_overwrite<uint64_t[]>(n);  // every slot written first
   bool in_keys = false;
   std::array<uint32_t, kBuckets> pos;
   for (int d = 0; d < kDigits; ++d) {

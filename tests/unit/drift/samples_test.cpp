@@ -143,13 +143,20 @@ TEST_CASE("SampleColumn keeps int32 until the first other value, and sorts like 
 
 TEST_CASE("SampleColumn parts: counting sort, radix sort, mixed parts, both zeros") {
   std::mt19937_64 rng(3);
-  std::vector<double> small_ints, wide_ints, mixed, zeros;
+  std::vector<double> small_ints, wide_ints, mixed, zeros, widening, jump;
   for (int i = 0; i < 20000; ++i) {
     small_ints.push_back(static_cast<double>(rng() % 60) - 20);  // counting sort
     wide_ints.push_back(static_cast<double>(static_cast<int32_t>(rng())));  // radix sort
     // Integral in the first parts, then fractions: int and double parts side by side.
     mixed.push_back(i < 12000 ? static_cast<double>(rng() % 500) : (rng() % 5000) / 8.0);
     zeros.push_back(i % 3 == 0 ? 0.0 : (i % 3 == 1 ? -0.0 : static_cast<double>(rng() % 4)));
+    // int8, then int16, then int32, then doubles within one part
+    widening.push_back(i < 5000    ? static_cast<double>(rng() % 200) - 100
+                       : i < 10000 ? static_cast<double>(rng() % 60000) - 30000
+                       : i < 15000 ? static_cast<double>(static_cast<int32_t>(rng()))
+                                   : static_cast<double>(rng() % 1000) / 3);
+    // int8 straight to int32 and back to small values
+    jump.push_back(i == 7000 ? 2e9 : static_cast<double>(rng() % 100));
   }
   for (size_t part : {size_t{1000}, size_t{4096}, size_t{20000}}) {
     INFO(part);
@@ -157,6 +164,8 @@ TEST_CASE("SampleColumn parts: counting sort, radix sort, mixed parts, both zero
     check_column(wide_ints, part);
     check_column(mixed, part);
     check_column(zeros, part);  // -0.0 parts are doubles, +0.0 int: std::sort on push order
+    check_column(widening, part);
+    check_column(jump, part);
   }
   SampleColumn empty;
   CHECK(empty.take_sorted().empty());

@@ -325,7 +325,8 @@ Profile ProfileBuilder::finish(int threads) {
       const double x = r.value();
       while (k < fp.edges.size() && fp.edges[k] < x) ++k;
       fp.bins[k] += r.end() - prev;
-      if (!s.baseline && !fp.edges.empty() && x < fp.edges.front()) fp.below_range += r.end() - prev;
+      if (!s.baseline && !fp.edges.empty() && x < fp.edges.front())
+        fp.below_range += r.end() - prev;
       prev = r.end();
     }
     if (!s.options.keep_values) v = SortedSample();

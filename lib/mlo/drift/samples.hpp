@@ -6,9 +6,10 @@
 // pushed to it is an integer in int32 range other than -0.0 (which would come back as +0.0), in
 // the narrowest of int8/int16/int32 that has held them all so far: 1/8 to 1/2 of the memory and
 // page faults of doubles (writing the samples is most of what keeping them costs), and a
-// counting sort at the end. The first other value turns that part into doubles for good. Parts (one per parsed chunk) are moved, never copied, until
-// the final sort reads each once. Such a column sorts into runs of equal values (a dozen runs for
-// a month column instead of 500k doubles), which the exact statistics walk as they are.
+// counting sort at the end. The first other value turns that part into doubles for good. Parts (one
+// per parsed chunk) are moved, never copied, until the final sort reads each once. Such a column
+// sorts into runs of equal values (a dozen runs for a month column instead of 500k doubles), which
+// the exact statistics walk as they are.
 #pragma once
 
 #include <cmath>

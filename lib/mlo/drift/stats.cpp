@@ -66,7 +66,6 @@ double ks_robust(double d, uint64_t n, uint64_t m, double c) {
   return std::max(0.0, d - c * std::sqrt((nn + mm) / (nn * mm)));
 }
 
-
 namespace {
 double sum(std::span<const double> v) {
   return std::accumulate(v.begin(), v.end(), 0.0);

@@ -61,8 +61,8 @@ Result<StreamResult> profile_stream(const std::string& path, ProfileBuilder& bui
     // would grow them by doubling: copies and twice the pages touched (page faults are a large
     // part of a pass here). A newline count bounds the rows, so size them once; every field
     // takes at least one byte (its separator), which bounds them for blank lines.
-    const auto lines = static_cast<size_t>(
-        std::count(chunk.bytes.begin(), chunk.bytes.end(), '\n') + 1);
+    const auto lines =
+        static_cast<size_t>(std::count(chunk.bytes.begin(), chunk.bytes.end(), '\n') + 1);
     p.block.fields.reserve(std::min(lines * cols, chunk.bytes.size() + 1));
     p.block.lines.reserve(lines);
     p.block.row_ids.reserve(lines);

@@ -103,7 +103,7 @@ TEST_CASE("sort_doubles equals std::sort bit for bit") {
   for (size_t n : {size_t{0}, size_t{1}, size_t{7}, size_t{1500}, size_t{100000}}) {
     INFO(n);
     if (n >= 3) {
-      check_sort(wild(n, n, false));  // -0.0 only: radix path
+      check_sort(wild(n, n, false));     // -0.0 only: radix path
       check_sort(wild(n, n + 1, true));  // both zeros: std::sort's own order of equal elements
     }
     std::mt19937_64 rng(n);
@@ -128,10 +128,18 @@ TEST_CASE("SampleColumn keeps int32 until the first other value, and sorts like 
   CHECK(c.integral());
   c.push(0.0);
   CHECK(c.integral());
-  SECTION("a fraction") { c.push(2.5); }
-  SECTION("negative zero (int32 would make it +0.0)") { c.push(-0.0); }
-  SECTION("beyond int32") { c.push(2147483648.0); }
-  SECTION("a denormal") { c.push(std::numeric_limits<double>::denorm_min()); }
+  SECTION("a fraction") {
+    c.push(2.5);
+  }
+  SECTION("negative zero (int32 would make it +0.0)") {
+    c.push(-0.0);
+  }
+  SECTION("beyond int32") {
+    c.push(2147483648.0);
+  }
+  SECTION("a denormal") {
+    c.push(std::numeric_limits<double>::denorm_min());
+  }
   CHECK_FALSE(c.integral());
   c.push(4);  // stays double from now on
   CHECK_FALSE(c.integral());
@@ -145,7 +153,7 @@ TEST_CASE("SampleColumn parts: counting sort, radix sort, mixed parts, both zero
   std::mt19937_64 rng(3);
   std::vector<double> small_ints, wide_ints, mixed, zeros, widening, jump;
   for (int i = 0; i < 20000; ++i) {
-    small_ints.push_back(static_cast<double>(rng() % 60) - 20);  // counting sort
+    small_ints.push_back(static_cast<double>(rng() % 60) - 20);             // counting sort
     wide_ints.push_back(static_cast<double>(static_cast<int32_t>(rng())));  // radix sort
     // Integral in the first parts, then fractions: int and double parts side by side.
     mixed.push_back(i < 12000 ? static_cast<double>(rng() % 500) : (rng() % 5000) / 8.0);
@@ -207,9 +215,9 @@ TEST_CASE("kept samples are the same for 1, 2 and 4 threads when a column turns 
     for (int i = 0; i < 20000; ++i) {
       // integral for the first ~60% (several chunks), then some halves and a -0.0
       const bool late = i > 12000 && i % 5 == 0;
-      const std::string k = i == 15000   ? "-0.0"
-                            : late       ? std::to_string(rng() % 90) + ".5"
-                                         : std::to_string(rng() % 90);
+      const std::string k = i == 15000 ? "-0.0"
+                            : late     ? std::to_string(rng() % 90) + ".5"
+                                       : std::to_string(rng() % 90);
       out << k << ",c" << i % 3 << '\n';
       k_values.push_back(std::stod(k));
     }
@@ -296,9 +304,9 @@ TEST_CASE("merge_samples equals std::sort of the files' values concatenated") {
 }
 
 TEST_CASE("add_cell reads integer text exactly as from_chars does") {
-  const std::vector<std::string> cells = {"7",   "-12",        "+5",         "-0",  "0",   "007",
-                                          "-007", "999999999", "1000000000", "-999999999",
-                                          "-",   "1e3",        "12.0",       " 42 ", "-+3", "+-3"};
+  const std::vector<std::string> cells = {
+      "7",          "-12",        "+5", "-0",  "0",    "007",  "-007", "999999999",
+      "1000000000", "-999999999", "-",  "1e3", "12.0", " 42 ", "-+3",  "+-3"};
   ProfileOptions o;
   o.keep_values = true;
   auto b = ProfileBuilder::baseline({{"x", FeatureKind::kNumeric}}, o);

@@ -46,6 +46,11 @@ using SetupFn = void (*)(CLI::App& app, Context& ctx);
 // huge) is a usage error, exit 2. Not given leaves `threads` at 0 = all cores.
 CLI::Option* add_threads_option(CLI::App& app, int& threads, const std::string& description);
 
+// A usage error (exit 2) of `command`: "score-batch: --threshold must be between 0 and 1".
+inline Error usage_error(const std::string& command, const std::string& message) {
+  return make_error(ErrorCode::kUsage, command + ": " + message);
+}
+
 // The candidate closest to `word` by edit distance, or "" when none is close enough to be a
 // plausible typo ("lst" -> "list", "--thread" -> "--threads").
 std::string closest_name(const std::string& word, const std::vector<std::string>& candidates);

@@ -128,12 +128,7 @@ struct ListFlags {
 
 Result<VersionQuery> to_query(const ListFlags& f) {
   VersionQuery q{f.name, {}, f.status, f.alias, f.sort};
-  for (const auto& item : f.labels) {
-    const size_t eq = item.find('=');
-    if (eq == std::string::npos || eq == 0)
-      return make_error(ErrorCode::kUsage, "--label '" + item + "': expected KEY=VALUE");
-    q.labels[item.substr(0, eq)] = item.substr(eq + 1);
-  }
+  MLO_ASSIGN_OR_RETURN(q.labels, parse_key_values(f.labels, "--label"));
   return q;
 }
 

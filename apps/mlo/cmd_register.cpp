@@ -39,26 +39,12 @@ Error invalid(const std::string& message) {
   return make_error(ErrorCode::kInvalidInput, "register: " + message);
 }
 
-// "k=v" -> (k, v); the key must be non-empty and unique within the flag.
+// KEY=VALUE flags, their usage errors prefixed with the command.
 Result<std::map<std::string, std::string>> parse_pairs(const std::vector<std::string>& items,
                                                        const std::string& flag) {
-  std::map<std::string, std::string> out;
-  for (const auto& item : items) {
-    const size_t eq = item.find('=');
-    if (eq == std::string::npos)
-      return usage_error("register", flag + " '" + item + "': expected KEY=VALUE");
-    std::string key = item.substr(0, eq);
-    if (key.empty()) return usage_error("register", flag + " '" + item + "': empty key");
-    for (char c : key)
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.' &&
-          c != '/')
-        return usage_error(
-            "register",
-            flag + " '" + item + "': key may only hold letters, digits, '_', '-', '.' and '/'");
-    if (!out.emplace(key, item.substr(eq + 1)).second)
-      return usage_error("register", flag + " '" + key + "' given twice");
-  }
-  return out;
+  auto pairs = parse_key_values(items, flag);
+  if (!pairs.ok()) return usage_error("register", pairs.error().message);
+  return pairs;
 }
 
 Result<std::map<std::string, double>> parse_metrics(const std::vector<std::string>& items) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,6 +51,12 @@ CLI::Option* add_threads_option(CLI::App& app, int& threads, const std::string& 
 inline Error usage_error(const std::string& command, const std::string& message) {
   return make_error(ErrorCode::kUsage, command + ": " + message);
 }
+
+// KEY=VALUE flag values (--label, --param, --metric, --artifact) as a map: kUsage naming the
+// flag and the item when one has no '=', an empty key, a key with other characters than
+// letters, digits, '_', '-', '.' and '/', or a key given twice.
+Result<std::map<std::string, std::string>> parse_key_values(const std::vector<std::string>& items,
+                                                            const std::string& flag);
 
 // The candidate closest to `word` by edit distance, or "" when none is close enough to be a
 // plausible typo ("lst" -> "list", "--thread" -> "--threads").

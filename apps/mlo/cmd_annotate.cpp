@@ -17,13 +17,7 @@ Result<AnnotateRequest> to_request(const AnnotateFlags& f) {
   AnnotateRequest r;
   r.ref = f.ref;
   r.description = f.description;
-  for (const auto& item : f.labels) {
-    const size_t eq = item.find('=');
-    if (eq == std::string::npos)
-      return make_error(ErrorCode::kUsage, "--label '" + item + "': expected KEY=VALUE");
-    if (!r.labels.emplace(item.substr(0, eq), item.substr(eq + 1)).second)
-      return make_error(ErrorCode::kUsage, "--label '" + item.substr(0, eq) + "' given twice");
-  }
+  MLO_ASSIGN_OR_RETURN(r.labels, parse_key_values(f.labels, "--label"));
   return r;
 }
 

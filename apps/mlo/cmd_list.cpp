@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "command.hpp"
+#include "mlo/core/text.hpp"
 #include "mlo/registry/alias.hpp"
 #include "mlo/registry/listing.hpp"
 #include "mlo/registry/registry.hpp"
@@ -15,10 +16,9 @@
 namespace mlo::cli {
 namespace {
 
-std::string join(const std::vector<std::string>& items) {
-  std::string s;
-  for (const auto& item : items) s += (s.empty() ? "" : ",") + item;
-  return s.empty() ? "-" : s;
+// The aliases column: "champion,staging", or "-" for none.
+std::string aliases_cell(const std::vector<std::string>& aliases) {
+  return aliases.empty() ? "-" : join(aliases, ",");
 }
 
 uint64_t total_size(const ModelVersion& mv) {
@@ -49,7 +49,7 @@ Result<int> list_all(const Context& ctx, Store& store, bool long_format) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& m : models) {
     std::vector<std::string> row = {m.name, std::to_string(m.versions), std::to_string(m.latest),
-                                    join(m.aliases)};
+                                    aliases_cell(m.aliases)};
     if (long_format) {
       const auto& mv = m.latest_manifest;
       row.insert(row.end(), {mv ? mv->created : "?", mv ? mv->task : "?", mv ? mv->status : "?"});
@@ -99,7 +99,7 @@ Result<int> list_versions_table(const Context& ctx, Store& store, const VersionQ
                                     mv.task,
                                     r.state.status,
                                     std::to_string(total_size(mv)),
-                                    join(r.aliases),
+                                    aliases_cell(r.aliases),
                                     labels_text(r.state.labels)};
     if (q.name.empty()) row.insert(row.begin(), mv.name);
     if (!q.sort_metric.empty()) row.push_back(metric_text(mv, q.sort_metric));
@@ -128,12 +128,7 @@ struct ListFlags {
 
 Result<VersionQuery> to_query(const ListFlags& f) {
   VersionQuery q{f.name, {}, f.status, f.alias, f.sort};
-  for (const auto& item : f.labels) {
-    const size_t eq = item.find('=');
-    if (eq == std::string::npos || eq == 0)
-      return make_error(ErrorCode::kUsage, "--label '" + item + "': expected KEY=VALUE");
-    q.labels[item.substr(0, eq)] = item.substr(eq + 1);
-  }
+  MLO_ASSIGN_OR_RETURN(q.labels, parse_key_values(f.labels, "--label"));
   return q;
 }
 

@@ -28,38 +28,23 @@ struct RegisterOptions {
   std::string model;
   std::string preprocess;
   std::vector<std::string> params, metrics, labels, artifacts;
-  std::string task;  // empty: inferred from the model's objective
+  std::string task;       // empty: inferred from the model's objective
   std::string reference;  // --reference FILE.csv: drift baseline profile (helper "drift")
   bool if_new = false;
   bool dry_run = false;
   int64_t repair = 0;  // --repair N: append the missing `registered` event of NAME:N
 };
 
-Error usage(const std::string& message) {
-  return make_error(ErrorCode::kUsage, "register: " + message);
-}
 Error invalid(const std::string& message) {
   return make_error(ErrorCode::kInvalidInput, "register: " + message);
 }
 
-// "k=v" -> (k, v); the key must be non-empty and unique within the flag.
+// KEY=VALUE flags, their usage errors prefixed with the command.
 Result<std::map<std::string, std::string>> parse_pairs(const std::vector<std::string>& items,
                                                        const std::string& flag) {
-  std::map<std::string, std::string> out;
-  for (const auto& item : items) {
-    const size_t eq = item.find('=');
-    if (eq == std::string::npos) return usage(flag + " '" + item + "': expected KEY=VALUE");
-    std::string key = item.substr(0, eq);
-    if (key.empty()) return usage(flag + " '" + item + "': empty key");
-    for (char c : key)
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.' &&
-          c != '/')
-        return usage(flag + " '" + item +
-                     "': key may only hold letters, digits, '_', '-', '.' and '/'");
-    if (!out.emplace(key, item.substr(eq + 1)).second)
-      return usage(flag + " '" + key + "' given twice");
-  }
-  return out;
+  auto pairs = parse_key_values(items, flag);
+  if (!pairs.ok()) return usage_error("register", pairs.error().message);
+  return pairs;
 }
 
 Result<std::map<std::string, double>> parse_metrics(const std::vector<std::string>& items) {
@@ -74,7 +59,7 @@ Result<std::map<std::string, double>> parse_metrics(const std::vector<std::strin
       used = 0;
     }
     if (v.empty() || used != v.size() || !std::isfinite(value))
-      return usage("--metric " + k + "='" + v + "': not a finite number");
+      return usage_error("register", "--metric " + k + "='" + v + "': not a finite number");
     out.emplace(k, value);
   }
   return out;
@@ -112,7 +97,8 @@ Status check_task(std::string& task, const XgbModel& model) {
     return {};
   }
   if (task != "binary" && task != "regression" && task != "multiclass")
-    return usage("--task '" + task + "': expected binary, regression or multiclass");
+    return usage_error("register",
+                       "--task '" + task + "': expected binary, regression or multiclass");
   if (!inferred.empty() && inferred != task)
     return invalid("--task " + task + " contradicts the model's objective " + model.objective());
   return {};
@@ -134,8 +120,9 @@ Result<std::map<std::string, std::string>> parse_extra_artifacts(
   MLO_ASSIGN_OR_RETURN(auto pairs, parse_pairs(items, "--artifact"));
   for (const auto& [key, path] : pairs) {
     if (key == "model" || key == "preprocess" || key == "baseline")
-      return usage("--artifact " + key + ": reserved name (use --model/--preprocess/--reference)");
-    if (path.empty()) return usage("--artifact " + key + ": empty path");
+      return usage_error("register", "--artifact " + key +
+                                         ": reserved name (use --model/--preprocess/--reference)");
+    if (path.empty()) return usage_error("register", "--artifact " + key + ": empty path");
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
       const int err = errno;
@@ -150,12 +137,15 @@ Result<std::map<std::string, std::string>> parse_extra_artifacts(
 
 // --reference: the drift baseline profile of the schema's features, built by the one function
 // train and retrain use too (lib/mlo/drift/baseline.hpp).
-Result<std::string> baseline_from_reference(const std::string& path, const std::vector<FeatureSpec>& features) {
+Result<std::string> baseline_from_reference(const std::string& path,
+                                            const std::vector<FeatureSpec>& features) {
   std::vector<drift::FeatureDecl> decls;
   for (const auto& f : features)
-    decls.push_back({f.name, f.type == "categorical" ? drift::FeatureKind::kCategorical : drift::FeatureKind::kNumeric});
+    decls.push_back({f.name, f.type == "categorical" ? drift::FeatureKind::kCategorical
+                                                     : drift::FeatureKind::kNumeric});
   auto baseline = drift::build_baseline(path, decls);
-  if (!baseline.ok()) return make_error(baseline.error().code, "register: --reference " + baseline.error().message);
+  if (!baseline.ok())
+    return make_error(baseline.error().code, "register: --reference " + baseline.error().message);
   return baseline;
 }
 
@@ -164,7 +154,8 @@ Result<RegisterRequest> build_request(const RegisterOptions& o) {
   RegisterRequest req;
   ModelVersion& mv = req.manifest;
   mv.name = o.name;
-  if (auto st = validate_model_name(o.name); !st.ok()) return usage(st.error().message);
+  if (auto st = validate_model_name(o.name); !st.ok())
+    return usage_error("register", st.error().message);
   MLO_ASSIGN_OR_RETURN(mv.params, parse_pairs(o.params, "--param"));
   MLO_ASSIGN_OR_RETURN(mv.labels, parse_pairs(o.labels, "--label"));
   MLO_ASSIGN_OR_RETURN(mv.metrics, parse_metrics(o.metrics));
@@ -216,7 +207,8 @@ Result<RegisterRequest> build_request(const RegisterOptions& o) {
   // --reference (drift baseline) adds req.artifacts["baseline"] here.
   if (!o.reference.empty()) {
     MLO_ASSIGN_OR_RETURN(std::string baseline, baseline_from_reference(o.reference, mv.features));
-    req.artifacts["baseline"] = ArtifactInput{drift::kProfileMediaType, std::move(baseline), std::nullopt};
+    req.artifacts["baseline"] =
+        ArtifactInput{drift::kProfileMediaType, std::move(baseline), std::nullopt};
   }
   for (const auto& [key, path] : extra)
     req.artifacts[key] = ArtifactInput{"application/octet-stream", std::nullopt, path};
@@ -258,21 +250,22 @@ void print_result(const Context& ctx, const RegisterResult& r, bool dry_run) {
 // with the exact repair command.
 Error event_failure(const RegisterResult& r) {
   const std::string ref = r.manifest.name + ":" + std::to_string(r.manifest.version);
-  return make_error(ErrorCode::kRuntime,
-                    "register " + r.manifest.name + ": " + ref +
-                        " was written but its audit event was not (" + r.event_warning +
-                        "); repair with: mlo register " + r.manifest.name + " --repair " +
-                        std::to_string(r.manifest.version));
+  return make_error(ErrorCode::kRuntime, "register " + r.manifest.name + ": " + ref +
+                                             " was written but its audit event was not (" +
+                                             r.event_warning + "); repair with: mlo register " +
+                                             r.manifest.name + " --repair " +
+                                             std::to_string(r.manifest.version));
 }
 
 Result<int> repair(const Context& ctx, const RegisterOptions& o) {
   if (!o.model.empty() || o.if_new || o.dry_run)
-    return usage("--repair takes no --model, --if-new or --dry-run");
+    return usage_error("register", "--repair takes no --model, --if-new or --dry-run");
   MLO_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.open_store());
   auto event = repair_registration(*store, o.name, o.repair);
   const std::string ref = o.name + ":" + std::to_string(o.repair);
   if (!event.ok())
-    return make_error(event.error().code, "register --repair " + ref + ": " + event.error().message);
+    return make_error(event.error().code,
+                      "register --repair " + ref + ": " + event.error().message);
   if (ctx.global.json)
     print_json({{"ref", ref}, {"repaired", true}, {"event", *event}});
   else
@@ -286,26 +279,29 @@ Result<int> repair(const Context& ctx, const RegisterOptions& o) {
 void setup_register(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<RegisterOptions>();
   app.add_option("name", o->name, "Model name: [a-z0-9][a-z0-9._-]*")->required();
-  app.add_option("--model", o->model, "XGBoost model file (JSON or UBJSON); required unless --repair");
+  app.add_option("--model", o->model,
+                 "XGBoost model file (JSON or UBJSON); required unless --repair");
   app.add_option("--preprocess", o->preprocess, "Preprocess spec (YAML); sets the feature schema");
   app.add_option("--param", o->params, "Training parameter KEY=VALUE (repeatable)");
   app.add_option("--metric", o->metrics, "Evaluation metric KEY=NUMBER (repeatable)");
   app.add_option("--label", o->labels, "Label KEY=VALUE (repeatable)");
   app.add_option("--artifact", o->artifacts,
                  "Extra file to store with the version, KEY=FILE (repeatable)");
-  app.add_option("--reference", o->reference, "Reference data (CSV/JSONL) for the drift baseline profile");
+  app.add_option("--reference", o->reference,
+                 "Reference data (CSV/JSONL) for the drift baseline profile");
   app.add_option("--task", o->task,
                  "binary | regression | multiclass (default: from the model's objective)");
   app.add_flag("--if-new", o->if_new,
                "Return the existing version if identical content is already registered");
   app.add_flag("--dry-run", o->dry_run, "Validate and hash, write nothing");
-  app.add_option("--repair", o->repair,
-                 "Append the missing 'registered' event of version N (after an interrupted register)")
+  app.add_option(
+         "--repair", o->repair,
+         "Append the missing 'registered' event of version N (after an interrupted register)")
       ->check(CLI::Range(int64_t{1}, int64_t{999999999999999}));
   app.callback([&ctx, o] {
     ctx.run = [&ctx, o]() -> Result<int> {
       if (o->repair > 0) return repair(ctx, *o);
-      if (o->model.empty()) return usage("--model is required");
+      if (o->model.empty()) return usage_error("register", "--model is required");
       MLO_ASSIGN_OR_RETURN(RegisterRequest req, build_request(*o));
       MLO_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.open_store());
       auto result = register_version(*store, std::move(req));

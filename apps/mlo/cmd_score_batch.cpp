@@ -43,14 +43,11 @@ struct ScoreBatchFlags {
   std::string explain;  // --explain K|all
 };
 
-Error usage(const std::string& message) {
-  return make_error(ErrorCode::kUsage, "score-batch: " + message);
-}
-
 Status parse_shard(const std::string& text, ScoreOptions& o) {
   const auto bad = [&] {
-    return usage("--shard '" + text +
-                 "': expected k/N with 0 <= k < N <= 2^63 (0-based, e.g. 0/4 .. 3/4)");
+    return usage_error(
+        "score-batch",
+        "--shard '" + text + "': expected k/N with 0 <= k < N <= 2^63 (0-based, e.g. 0/4 .. 3/4)");
   };
   const auto slash = text.find('/');
   if (slash == std::string::npos) return bad();
@@ -76,32 +73,34 @@ Result<ScoreOptions> make_options(const ScoreBatchFlags& f) {
   o.threads = f.threads;  // range checked by add_threads_option
   MLO_TRY(parse_shard(f.shard, o));
   if (!(f.threshold >= 0.0 && f.threshold <= 1.0))
-    return usage("--threshold must be between 0 and 1");
+    return usage_error("score-batch", "--threshold must be between 0 and 1");
   o.threshold = f.threshold;
   if (f.output_format == "csv")
     o.output_format = OutputFormat::kCsv;
   else if (f.output_format == "jsonl")
     o.output_format = OutputFormat::kJsonl;
   else if (!f.output_format.empty())
-    return usage("--output-format '" + f.output_format + "': expected csv or jsonl");
+    return usage_error("score-batch",
+                       "--output-format '" + f.output_format + "': expected csv or jsonl");
   if (f.input_format == "csv")
     o.input_format = DataFormat::kCsv;
   else if (f.input_format == "jsonl")
     o.input_format = DataFormat::kJsonl;
   else if (!f.input_format.empty())
-    return usage("--input-format '" + f.input_format + "': expected csv or jsonl");
+    return usage_error("score-batch",
+                       "--input-format '" + f.input_format + "': expected csv or jsonl");
   if (f.on_bad_row == "skip")
     o.on_bad_row = OnBadRow::kSkip;
   else if (f.on_bad_row != "fail")
-    return usage("--on-bad-row '" + f.on_bad_row + "': expected fail or skip");
+    return usage_error("score-batch", "--on-bad-row '" + f.on_bad_row + "': expected fail or skip");
   if (f.no_columns && !f.columns.empty())
-    return usage("--columns and --no-columns exclude each other");
+    return usage_error("score-batch", "--columns and --no-columns exclude each other");
   if (f.no_columns)
     o.columns = std::vector<std::string>{};
   else if (!f.columns.empty())
     o.columns = f.columns;
   if (f.chunk_kib < 16 || f.chunk_kib > (1u << 20))
-    return usage("--chunk-kib must be between 16 and 1048576");
+    return usage_error("score-batch", "--chunk-kib must be between 16 and 1048576");
   o.chunk_bytes = f.chunk_kib << 10;
   if (f.explain == "all") {
     o.explain = ExplainOptions{0, true};
@@ -109,7 +108,8 @@ Result<ScoreOptions> make_options(const ScoreBatchFlags& f) {
     size_t k = 0;
     auto [end, ec] = std::from_chars(f.explain.data(), f.explain.data() + f.explain.size(), k);
     if (ec != std::errc() || end != f.explain.data() + f.explain.size() || k == 0)
-      return usage("--explain '" + f.explain + "': expected a number of features (1..) or all");
+      return usage_error("score-batch", "--explain '" + f.explain +
+                                            "': expected a number of features (1..) or all");
     o.explain = ExplainOptions{k, false};
   }
   return o;
@@ -120,16 +120,18 @@ Result<std::pair<std::string, double>> parse_canary(const std::string& text) {
   const size_t colon = text.rfind(':');
   const std::string bad =
       "--canary '" + text + "': expected REF:P% with 0 < P <= 100 (e.g. m@challenger:10%)";
-  if (colon == std::string::npos || colon == 0 || text.back() != '%') return usage(bad);
+  if (colon == std::string::npos || colon == 0 || text.back() != '%')
+    return usage_error("score-batch", bad);
   const std::string pct = text.substr(colon + 1, text.size() - colon - 2);
   size_t used = 0;
   double p = 0;
   try {
     p = std::stod(pct, &used);
   } catch (const std::exception&) {
-    return usage(bad);
+    return usage_error("score-batch", bad);
   }
-  if (pct.empty() || used != pct.size() || !(p > 0 && p <= 100)) return usage(bad);
+  if (pct.empty() || used != pct.size() || !(p > 0 && p <= 100))
+    return usage_error("score-batch", bad);
   return std::make_pair(text.substr(0, colon), p);
 }
 
@@ -143,7 +145,8 @@ struct Challenger {
 Result<std::optional<Challenger>> load_challenger(Store& store, const ScoreBatchFlags& f,
                                                   const ModelVersion& primary, Engine engine) {
   if (f.shadow.empty() && f.canary.empty()) return std::optional<Challenger>();
-  if (!f.shadow.empty() && !f.canary.empty()) return usage("--shadow and --canary are exclusive");
+  if (!f.shadow.empty() && !f.canary.empty())
+    return usage_error("score-batch", "--shadow and --canary are exclusive");
   std::optional<Challenger> c(std::in_place);
   std::string ref = f.shadow;
   c->options.mode = ChallengerMode::kShadow;
@@ -153,8 +156,8 @@ Result<std::optional<Challenger>> load_challenger(Store& store, const ScoreBatch
     c->options.mode = ChallengerMode::kCanary;
     c->options.percent = parsed.second;
     if (primary.passthrough.empty())
-      return usage("--canary routes on the id column, but " + primary.name +
-                   " has no schema.passthrough id column");
+      return usage_error("score-batch", "--canary routes on the id column, but " + primary.name +
+                                            " has no schema.passthrough id column");
     c->options.id_column = primary.passthrough.front();
   }
   auto rec = resolve_version(store, ref);
@@ -172,7 +175,7 @@ Result<Engine> parse_engine(const std::string& text) {
   if (text == "auto") return Engine::kAuto;
   if (text == "native") return Engine::kNative;
   if (text == "xgboost") return Engine::kXgboost;
-  return usage("--engine '" + text + "': expected auto, native or xgboost");
+  return usage_error("score-batch", "--engine '" + text + "': expected auto, native or xgboost");
 }
 
 nlohmann::json challenger_json(const ScoreRunInfo& info) {
@@ -235,9 +238,11 @@ nlohmann::json summary_json(const ScoreRunInfo& info, const std::string& record_
 Result<int> score(const Context& ctx, const ScoreBatchFlags& f) {
   MLO_ASSIGN_OR_RETURN(Engine engine, parse_engine(f.engine));
   if (f.input.empty() || f.output.empty())
-    return usage("--input and --output must not be empty (use - for stdin/stdout)");
+    return usage_error("score-batch",
+                       "--input and --output must not be empty (use - for stdin/stdout)");
   if (f.input != "-" && f.output != "-" && same_existing_file(f.input, f.output))
-    return usage("--output " + f.output + " is the input file; scoring would destroy it");
+    return usage_error("score-batch",
+                       "--output " + f.output + " is the input file; scoring would destroy it");
   MLO_ASSIGN_OR_RETURN(ScoreOptions options, make_options(f));  // usage errors before any I/O
   MLO_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, ctx.open_store());
   const auto t0 = std::chrono::steady_clock::now();
@@ -353,8 +358,7 @@ void setup_score_batch(CLI::App& app, Context& ctx) {
   app.add_option("--engine", f->engine,
                  "auto | native | xgboost (default auto: native when it supports the model)");
   app.add_option("--on-bad-row", f->on_bad_row, "fail | skip (default fail)");
-  app.add_option("--chunk-kib", f->chunk_kib,
-                 "Bytes of input per work unit, in KiB (default 256)");
+  app.add_option("--chunk-kib", f->chunk_kib, "Bytes of input per work unit, in KiB (default 256)");
   app.add_option("--shadow", f->shadow,
                  "Also score every row with this version: column shadow_score, agreement in the "
                  "run record");

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "command.hpp"
+#include "mlo/core/text.hpp"
 #include "mlo/monitor/importance.hpp"
 #include "mlo/registry/alias.hpp"
 #include "mlo/registry/manifest_json.hpp"
@@ -15,12 +16,6 @@
 
 namespace mlo::cli {
 namespace {
-
-std::string join(const std::vector<std::string>& items) {
-  std::string s;
-  for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
-  return s;
-}
 
 Result<int> show_importance(const Context& ctx, Store& store, const std::string& ref) {
   MLO_ASSIGN_OR_RETURN(ModelVersion mv, resolve_ref(store, ref));
@@ -72,7 +67,7 @@ Result<int> show(const Context& ctx, Store& store, const std::string& ref) {
             << "manifest: " << rec.digest << "\n"
             << "aliases:  " << (alias_text.empty() ? "-" : alias_text) << "\n"
             << "status:   " << state.status
-            << (state.approvers.empty() ? "" : " (approved by " + join(state.approvers) + ")")
+            << (state.approvers.empty() ? "" : " (approved by " + join(state.approvers, ", ") + ")")
             << "\n";
   if (!state.description.empty()) std::cout << "about:    " << state.description << "\n";
   std::cout << "size:     " << total << " bytes in " << mv.artifacts.size() << " artifacts\n\n";

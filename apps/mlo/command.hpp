@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +46,17 @@ using SetupFn = void (*)(CLI::App& app, Context& ctx);
 // The one --threads flag every command uses: 1 <= N <= 4 x cores, anything else (0, negative,
 // huge) is a usage error, exit 2. Not given leaves `threads` at 0 = all cores.
 CLI::Option* add_threads_option(CLI::App& app, int& threads, const std::string& description);
+
+// A usage error (exit 2) of `command`: "score-batch: --threshold must be between 0 and 1".
+inline Error usage_error(const std::string& command, const std::string& message) {
+  return make_error(ErrorCode::kUsage, command + ": " + message);
+}
+
+// KEY=VALUE flag values (--label, --param, --metric, --artifact) as a map: kUsage naming the
+// flag and the item when one has no '=', an empty key, a key with other characters than
+// letters, digits, '_', '-', '.' and '/', or a key given twice.
+Result<std::map<std::string, std::string>> parse_key_values(const std::vector<std::string>& items,
+                                                            const std::string& flag);
 
 // The candidate closest to `word` by edit distance, or "" when none is close enough to be a
 // plausible typo ("lst" -> "list", "--thread" -> "--threads").

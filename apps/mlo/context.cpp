@@ -3,10 +3,12 @@
 #include <string_view>
 
 #include <algorithm>
+#include <cctype>
 #include <thread>
 
 #include "command.hpp"
 #include "mlo/core/config.hpp"
+#include "mlo/core/text.hpp"
 #include "mlo/registry/store_init.hpp"
 
 namespace mlo::cli {
@@ -22,6 +24,26 @@ CLI::Option* add_threads_option(CLI::App& app, int& threads, const std::string& 
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   return app.add_option("--threads", threads, description)
       ->check(CLI::Range(1, static_cast<int>(4 * cores)));
+}
+
+Result<std::map<std::string, std::string>> parse_key_values(const std::vector<std::string>& items,
+                                                            const std::string& flag) {
+  auto usage = [&](const std::string& what, const std::string& why) {
+    return make_error(ErrorCode::kUsage, flag + " " + quote_value(what) + ": " + why);
+  };
+  std::map<std::string, std::string> out;
+  for (const auto& item : items) {
+    const size_t eq = item.find('=');
+    if (eq == std::string::npos) return usage(item, "expected KEY=VALUE");
+    std::string key = item.substr(0, eq);
+    if (key.empty()) return usage(item, "empty key");
+    for (char c : key)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.' &&
+          c != '/')
+        return usage(item, "key may only hold letters, digits, '_', '-', '.' and '/'");
+    if (!out.emplace(key, item.substr(eq + 1)).second) return usage(key, "given twice");
+  }
+  return out;
 }
 
 std::string closest_name(const std::string& word, const std::vector<std::string>& candidates) {

@@ -30,6 +30,14 @@ skip() {
 }
 pass() { echo "ok - $*"; }
 
+# require_python MODULE...: Debian's python3 must import each module (the reference side of a
+# comparison); skips locally, fails under CI=true.
+require_python() {
+  local modules
+  modules=$(IFS=,; echo "$*")
+  "$SYSTEM_PYTHON" -c "import $modules" 2>/dev/null || skip "system python lacks $modules"
+}
+
 # run CMD...: runs it, captures $OUT (stdout), $ERR (stderr) and $RC.
 run() {
   OUT=$("$@" 2>"$TEST_TMP/.stderr"); RC=$?

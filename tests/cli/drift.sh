@@ -2,7 +2,7 @@
 # mlo drift: scenarios (no change, mean shift, variance change, new category, null surge,
 # label flip on one slice), exit codes, reports, run records, and statistics against scipy.
 source "$(dirname "$0")/common.sh"
-"$SYSTEM_PYTHON" -c "import scipy, pandas" 2>/dev/null || skip "needs /usr/bin/python3 with scipy and pandas"
+require_python scipy pandas
 
 N=40000
 gen_data --rows $N --seed 1 --out train.csv

@@ -4,7 +4,7 @@
 # blank slices, several --current files in errors, all-or-none outputs, the exact-mode cap and
 # the typed run record read back by `mlo log --runs`.
 source "$(dirname "$0")/common.sh"
-"$SYSTEM_PYTHON" -c "import pandas" 2>/dev/null || skip "needs /usr/bin/python3 with pandas"
+require_python pandas
 
 gen_data --rows 20000 --seed 1 --out train.csv
 gen_data --rows 8000 --seed 2 --out same.csv

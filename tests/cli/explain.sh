@@ -5,7 +5,7 @@
 # contributions plus explain_bias sum to the margin; bad K / multiclass / a challenger are exit 2
 # with no output.
 source "$(dirname "$0")/common.sh"
-"$SYSTEM_PYTHON" -c 'import xgboost, pandas, yaml' 2>/dev/null || skip "system python lacks xgboost/pandas/yaml"
+require_python xgboost pandas yaml
 
 mlo init >/dev/null 2>&1 || fail "mlo init"
 gen_data --rows 4000 --seed 21 --out train.csv

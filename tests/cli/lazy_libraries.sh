@@ -5,7 +5,7 @@
 # does not need it works, and one that does fails with exit 1 and one line naming the library,
 # leaving the store and its outputs as they were.
 . "$(dirname "$0")/common.sh"
-"$SYSTEM_PYTHON" -c 'import xgboost, lzma' 2>/dev/null || skip "system python lacks xgboost"
+require_python xgboost lzma
 command -v readelf >/dev/null || skip "readelf (binutils) missing"
 
 # --- not linked ---------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 # set, they draw nothing.
 source "$(dirname "$0")/common.sh"
 command -v script >/dev/null || { [ "${CI:-}" = true ] && fail "script(1) is missing"; skip "needs script(1) from util-linux"; }
-"$SYSTEM_PYTHON" -c "import pandas" 2>/dev/null || skip "needs /usr/bin/python3 with pandas"
+require_python pandas
 
 gen_data --rows 20000 --seed 1 --out train.csv
 gen_data --rows 60000 --seed 2 --out batch.csv

@@ -3,7 +3,7 @@
 # models' metrics on the same eval digest, never moves an alias, is byte-for-byte reproducible,
 # honours --if-drift and --dry-run, and leaves the store unchanged on bad input.
 source "$(dirname "$0")/common.sh"
-"$SYSTEM_PYTHON" -c "import numpy" 2>/dev/null || skip "needs /usr/bin/python3 with numpy"
+require_python numpy
 
 mlo init >/dev/null || fail "init"
 gen_data --rows 6000 --seed 1 --out a.csv || fail "gen_data a"

@@ -5,7 +5,7 @@
 # resumed. (s3:// outputs: s3_outputs.sh.)
 source "$(dirname "$0")/common.sh"
 : "${MLO_S3_ENDPOINT:?run through tests/s3/server.sh run}"
-"$SYSTEM_PYTHON" -c "import xgboost, pandas" 2>/dev/null || skip "needs /usr/bin/python3 with xgboost and pandas"
+require_python xgboost pandas
 BUCKET=mlo-data
 DATA="run-$$-$RANDOM"
 STORE="s3://$BUCKET/$DATA/store"

@@ -7,7 +7,7 @@
 # digests of the identical local file.
 source "$(dirname "$0")/common.sh"
 : "${MLO_S3_ENDPOINT:?run through tests/s3/server.sh run}"
-"$SYSTEM_PYTHON" -c "import xgboost, pandas" 2>/dev/null || skip "needs /usr/bin/python3 with xgboost and pandas"
+require_python xgboost pandas
 BUCKET=mlo-outputs
 RUN="run-$$-$RANDOM"
 URL="s3://$BUCKET/$RUN"

@@ -6,7 +6,7 @@
 # exported from the bucket imported locally.
 source "$(dirname "$0")/common.sh"
 : "${MLO_S3_ENDPOINT:?run through tests/s3/server.sh run}"
-"$SYSTEM_PYTHON" -c "import xgboost" 2>/dev/null || skip "needs /usr/bin/python3 with xgboost"
+require_python xgboost
 
 BUCKET=mlo-transfer
 s3_bucket "$BUCKET"

@@ -4,7 +4,7 @@
 # values; compressed inputs, shards, JSON Lines and stdin/stdout give the same scores; bad
 # inputs fail with one line, a documented exit code and no output file.
 source "$(dirname "$0")/common.sh"
-"$SYSTEM_PYTHON" -c 'import xgboost, pandas, yaml' 2>/dev/null || skip "system python lacks xgboost/pandas/yaml"
+require_python xgboost pandas yaml
 
 mlo init >/dev/null 2>&1 || fail "mlo init"
 gen_data --rows 6000 --seed 11 --out train.csv

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mlo {
 
@@ -22,6 +23,9 @@ std::string quote_value(std::string_view value, size_t max_bytes = 80);
 // A whole message made safe for one terminal line: like quote_value without quotes or length
 // cut (newlines, control characters and invalid UTF-8 bytes escaped).
 std::string escape_text(std::string_view text);
+
+// items with `separator` between them: join({"a", "b"}, ", ") == "a, b"; "" for none.
+std::string join(const std::vector<std::string>& items, std::string_view separator);
 
 // `text` for XML or HTML content and attribute values: & < > " as entities, the rest as it is.
 std::string markup_escape(std::string_view text);

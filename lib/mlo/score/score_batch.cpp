@@ -3,14 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
-#include <deque>
-#include <map>
-#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "mlo/data/chunk_pipeline.hpp"
 #include "mlo/data/chunker.hpp"
 #include "mlo/data/csv.hpp"
 #include "mlo/data/encoder.hpp"
@@ -42,7 +39,6 @@ struct Plan {
 
 // A processed chunk, waiting for the writer.
 struct Done {
-  Status status;
   std::string text;
   uint64_t text_bytes = 0;  // input bytes of the chunk
   uint64_t rows_in = 0;
@@ -169,168 +165,51 @@ Status append_explained(const Plan& plan, WorkerState& st, Done& d) {
   return {};
 }
 
-Done process(const Plan& plan, const Chunk& chunk, WorkerState& st) {
-  Done d;
+// Parses, encodes, scores and formats one chunk into `d` (reused: its text keeps its capacity).
+Status process(const Plan& plan, const Chunk& chunk, WorkerState& st, Done& d) {
+  std::string text = std::move(d.text);
+  text.clear();
+  d = Done{};
+  d.text = std::move(text);
   d.text_bytes = chunk.bytes.size();
   Status parsed = plan.format == DataFormat::kCsv
                       ? parse_csv_chunk(chunk, plan.header.size(), plan.on_bad_row, st.block)
                       : parse_jsonl_chunk(chunk, plan.header, plan.on_bad_row, st.block);
-  if (!parsed.ok()) {
-    d.status = with_input(plan, parsed.error());
-    return d;
-  }
+  if (!parsed.ok()) return with_input(plan, parsed.error());
   d.bad = st.block.bad;
   d.rows_in = st.block.rows() + st.block.bad.count;
   if (plan.shard_count > 1)
     d.other_shards = keep_shard(st.block, plan.shard_index, plan.shard_count);
   Status encoded = plan.encoder->encode(st.block, plan.on_bad_row, st.encoded);
-  if (!encoded.ok()) {
-    d.status = with_input(plan, encoded.error());
-    return d;
-  }
+  if (!encoded.ok()) return with_input(plan, encoded.error());
   d.bad.merge(st.encoded.bad);
   d.unseen = st.encoded.unseen;
   const size_t n = st.encoded.rows.size();
-  Status predicted = plan.predictor->predict(st.encoded.x.data(), n, st.scores);
-  if (!predicted.ok()) {
-    d.status = predicted;
-    return d;
-  }
+  MLO_TRY(plan.predictor->predict(st.encoded.x.data(), n, st.scores));
   const size_t k = static_cast<size_t>(plan.predictor->num_outputs());
   d.text.reserve(n * (16 + 12 * k) + chunk.bytes.size() / 4);
-  if (plan.challenger) {
-    d.status = score_challenger(plan, st, d);
-    return d;
-  }
-  if (plan.explainer) {
-    d.status = append_explained(plan, st, d);
-    return d;
-  }
+  if (plan.challenger) return score_challenger(plan, st, d);
+  if (plan.explainer) return append_explained(plan, st, d);
   for (size_t i = 0; i < n; ++i)
     plan.formatter->append(st.block, st.encoded.rows[i], st.scores.data() + i * k, d.text);
   d.rows_out = n;
-  return d;
+  return {};
 }
 
-// reader thread -> todo queue -> workers -> done map -> writer (the calling thread).
-class Pipeline {
- public:
-  Pipeline(const Plan& plan, ChunkReader& reader, OutputStream& out, size_t workers,
-           const ScoreOptions& options)
-      : plan_(plan),
-        reader_(reader),
-        out_(out),
-        workers_(workers),
-        window_(2 * workers + 2),
-        options_(options) {}
-
-  Status run(ScoreSummary& sum) {
-    std::thread reader([this] { read_loop(); });
-    std::vector<std::thread> pool;
-    for (size_t i = 0; i < workers_; ++i) pool.emplace_back([this] { work_loop(); });
-    Status st = write_loop(sum);
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!st.ok()) abort_ = true;
-    }
-    cv_.notify_all();
-    reader.join();
-    for (auto& t : pool) t.join();
-    return st;
-  }
-
- private:
-  void read_loop() {
-    for (;;) {
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [&] { return abort_ || reads_ - written_ < window_; });
-        if (abort_) return;
-      }
-      Chunk chunk;
-      auto more = reader_.next(chunk);
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!more.ok() || !*more) {
-        if (!more.ok()) done_[reads_].status = more.error();
-        total_ = more.ok() ? reads_ : reads_ + 1;
-        reader_done_ = true;
-        cv_.notify_all();
-        return;
-      }
-      todo_.push_back(std::move(chunk));
-      ++reads_;
-      cv_.notify_all();
-    }
-  }
-
-  void work_loop() {
-    WorkerState state;
-    for (;;) {
-      Chunk chunk;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [&] { return abort_ || !todo_.empty() || reader_done_; });
-        if (abort_ || todo_.empty()) return;
-        chunk = std::move(todo_.front());
-        todo_.pop_front();
-      }
-      Done d = process(plan_, chunk, state);
-      chunk.bytes = std::string();  // free before waiting on the lock
-      std::lock_guard<std::mutex> lock(mu_);
-      done_.emplace(chunk.index, std::move(d));
-      cv_.notify_all();
-    }
-  }
-
-  Status write_loop(ScoreSummary& sum) {
-    for (;;) {
-      Done d;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock,
-                 [&] { return done_.count(written_) || (reader_done_ && written_ >= total_); });
-        auto it = done_.find(written_);
-        if (it == done_.end()) return {};  // all chunks written
-        d = std::move(it->second);
-        done_.erase(it);
-      }
-      if (!d.status.ok()) return d.status;
-      MLO_TRY(out_.write(d.text));
-      sum.rows_in += d.rows_in;
-      sum.rows_out += d.rows_out;
-      sum.rows_other_shards += d.other_shards;
-      sum.unseen_categories += d.unseen;
-      sum.challenger.merge(d.challenger);
-      sum.input_text_bytes += d.text_bytes;
-      if (d.bad.count && sum.rows_skipped == 0)
-        sum.first_skip_reason = plan_.input_name + ": " + d.bad.first;
-      sum.rows_skipped += d.bad.count;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        ++written_;
-      }
-      cv_.notify_all();
-      if (options_.on_progress) options_.on_progress(sum.input_text_bytes, sum.rows_out);
-    }
-  }
-
-  const Plan& plan_;
-  ChunkReader& reader_;
-  OutputStream& out_;
-  size_t workers_;
-  uint64_t window_;
-  const ScoreOptions& options_;
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Chunk> todo_;
-  std::map<uint64_t, Done> done_;
-  uint64_t reads_ = 0;
-  uint64_t written_ = 0;
-  uint64_t total_ = 0;
-  bool reader_done_ = false;
-  bool abort_ = false;
-};
+// Writes a processed chunk and adds its counts to the summary (in chunk order).
+Status write_done(const Plan& plan, const Done& d, OutputStream& out, ScoreSummary& sum) {
+  MLO_TRY(out.write(d.text));
+  sum.rows_in += d.rows_in;
+  sum.rows_out += d.rows_out;
+  sum.rows_other_shards += d.other_shards;
+  sum.unseen_categories += d.unseen;
+  sum.challenger.merge(d.challenger);
+  sum.input_text_bytes += d.text_bytes;
+  if (d.bad.count && sum.rows_skipped == 0)
+    sum.first_skip_reason = plan.input_name + ": " + d.bad.first;
+  sum.rows_skipped += d.bad.count;
+  return {};
+}
 
 bool ends_with(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() &&
@@ -439,8 +318,16 @@ Result<ScoreSummary> score_batch(const Predictor& predictor, const ScoreOptions&
   sum.threads = options.threads > 0
                     ? options.threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  Pipeline pipeline(plan, reader, out, static_cast<size_t>(sum.threads), options);
-  MLO_TRY(pipeline.run(sum));
+  auto work = [&](const Chunk& chunk, WorkerState& state, Done& done) {
+    return process(plan, chunk, state, done);
+  };
+  auto write = [&](const Chunk&, Done& done) -> Status {
+    MLO_TRY(write_done(plan, done, out, sum));
+    if (options.on_progress) options.on_progress(sum.input_text_bytes, sum.rows_out);
+    return {};
+  };
+  MLO_TRY((for_each_chunk_ordered<Done, WorkerState>(reader, static_cast<size_t>(sum.threads), work,
+                                                     write)));
 
   sum.input_name = in.name();
   sum.input_digest = in.raw_digest();

@@ -105,8 +105,8 @@ bool is_missing_token(std::string_view text);
 // Streaming builder. Feed cells column by column, call end_row() after each row.
 class ProfileBuilder {
  public:
-  // Baseline mode: keeps every numeric value (8 bytes each) until finish() so the edges are
-  // exact quantiles. Use for training/reference data.
+  // Baseline mode: keeps every numeric value (1 to 8 bytes each, see samples.hpp) until
+  // finish() so the edges are exact quantiles. Use for training/reference data.
   static ProfileBuilder baseline(std::vector<FeatureDecl> features,
                                  const ProfileOptions& options = {});
   // Batch mode: counts on `reference`'s edges and categories; memory bounded by the reference

@@ -177,7 +177,7 @@ SortedSample merge_samples(std::vector<SortedSample> parts) {
   if (parts.size() == 1) return std::move(parts.front());
   if (std::all_of(parts.begin(), parts.end(),
                   [](const auto& s) { return s.as_runs() || s.empty(); })) {
-    // Runs come from int32 parts: no -0.0, equal values are equal bits, any merge is exact.
+    // Runs come from integer parts: no -0.0, equal values are equal bits, any merge is exact.
     std::vector<std::pair<double, uint64_t>> counts;  // (value, count)
     for (const auto& s : parts) {
       uint64_t prev = 0;

@@ -85,6 +85,7 @@ class SortedSample {
   std::vector<uint64_t> ends_;  // empty: values_ holds every value
 };
 
+// The kept values of one feature (see the top of this file); filled by one thread at a time.
 class SampleColumn {
  public:
   // Room for n more values in the open part (a hint; never required).

@@ -35,8 +35,9 @@ struct DriftOptions {
   // Workers that parse and profile chunks (and sort exact samples); 0 = one per core. The
   // report does not depend on it: chunks are profiled separately and merged in order.
   int threads = 0;
-  // Exact mode keeps every numeric value of the reference and the batch (8 bytes each); past
-  // this many values the run fails (kInvalidInput) instead of growing. 64 Mi values = 512 MiB.
+  // Exact mode keeps every numeric value of the reference and the batch (at most 8 bytes each;
+  // integer columns 1 to 4); past this many values the run fails (kInvalidInput) instead of
+  // growing. 64 Mi values = 512 MiB at worst.
   uint64_t exact_max_values = uint64_t{64} << 20;
   // Called after each parsed block with the text bytes (estimated from the fields: exact for
   // CSV without quoting) and rows seen so far, over all batch files.

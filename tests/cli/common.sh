@@ -89,6 +89,8 @@ s3curl() {
     -X "$method" "$MLO_S3_ENDPOINT/$path" "$@"
 }
 store_object() { local rest=${STORE#s3://}; echo "$rest/$1"; }  # bucket/prefix/KEY
+# require_s3: the test runs against the server tests/s3/server.sh started (ctest's s3 fixture).
+require_s3() { : "${MLO_S3_ENDPOINT:?S3 tests run through tests/s3/server.sh run}"; }
 # s3_bucket NAME: creates the bucket on the test server unless it exists.
 s3_bucket() {
   local code; code=$(s3curl PUT "$1" -o /dev/null -w '%{http_code}' 2>/dev/null)

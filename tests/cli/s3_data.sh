@@ -4,13 +4,13 @@
 # the same results as the local file; a missing object is exit 4; a download cut mid-way is
 # resumed. (s3:// outputs: s3_outputs.sh.)
 source "$(dirname "$0")/common.sh"
-: "${MLO_S3_ENDPOINT:?run through tests/s3/server.sh run}"
+require_s3
 require_python xgboost pandas
 BUCKET=mlo-data
 DATA="run-$$-$RANDOM"
 STORE="s3://$BUCKET/$DATA/store"
 export MLO_STORE="$STORE"
-s3curl PUT "$BUCKET" >/dev/null 2>&1 || true  # 409 when it exists
+s3_bucket "$BUCKET"
 
 gen_data --rows 3000 --seed 1 --out train.csv
 gen_data --rows 2000 --seed 3 --distance-shift 250 --out shift.csv

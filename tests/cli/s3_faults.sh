@@ -6,11 +6,11 @@
 # (exit 1, one error line) within its timeouts. Either way the store stays consistent: verify
 # passes after every step.
 source "$(dirname "$0")/common.sh"
-: "${MLO_S3_ENDPOINT:?run through tests/s3/server.sh run}"
+require_s3
 PROXY="$MLO_SOURCE_DIR/tests/s3/fault_proxy.py"
 STORE="s3://mlo-faults/run-$$-$RANDOM"
 export MLO_STORE="$STORE"
-s3curl PUT mlo-faults >/dev/null 2>&1 || true  # the bucket; 409 when it exists
+s3_bucket "mlo-faults"
 # Short timeouts and backoff so a stall costs seconds; at most 5 attempts per request.
 export MLO_S3_READ_TIMEOUT=2 MLO_S3_CONNECT_TIMEOUT=2 MLO_S3_MAX_ATTEMPTS=5
 REAL_ENDPOINT=$MLO_S3_ENDPOINT

@@ -4,10 +4,10 @@
 # period hold, and verify passes afterwards. Ages on S3 come from the server's clock, so "old"
 # here is --grace 0 (everything up to now), "young" the default 24 h.
 source "$(dirname "$0")/common.sh"
-: "${MLO_S3_ENDPOINT:?run through tests/s3/server.sh run}"
+require_s3
 STORE="s3://mlo-gc/run-$$-$RANDOM"
 export MLO_STORE="$STORE"
-s3curl PUT mlo-gc >/dev/null 2>&1 || true  # the bucket; 409 when it exists
+s3_bucket "mlo-gc"
 
 mlo init >/dev/null || fail "init"
 make_tiny_model m.json 3

@@ -6,7 +6,7 @@
 # a run killed mid-upload leaves no object; train and retrain --data/--eval s3://… record the
 # digests of the identical local file.
 source "$(dirname "$0")/common.sh"
-: "${MLO_S3_ENDPOINT:?run through tests/s3/server.sh run}"
+require_s3
 require_python xgboost pandas
 BUCKET=mlo-outputs
 RUN="run-$$-$RANDOM"

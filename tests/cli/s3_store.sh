@@ -4,7 +4,7 @@
 # (clean and corrupted), train, score-batch, drift, 8 concurrent registers from separate
 # processes, and credentials that never show in any output.
 source "$(dirname "$0")/common.sh"
-: "${MLO_S3_ENDPOINT:?run through tests/s3/server.sh run}"
+require_s3
 "$SYSTEM_PYTHON" -c "import xgboost, pandas" 2>/dev/null || {
   [ "${CI:-}" = true ] && fail "needs /usr/bin/python3 with xgboost and pandas (CI=true)"
   skip "needs /usr/bin/python3 with xgboost and pandas"

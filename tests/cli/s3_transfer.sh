@@ -5,7 +5,7 @@
 # idempotent re-runs, a conflict at the bucket (exit 5, nothing written), and a bundle
 # exported from the bucket imported locally.
 source "$(dirname "$0")/common.sh"
-: "${MLO_S3_ENDPOINT:?run through tests/s3/server.sh run}"
+require_s3
 require_python xgboost
 
 BUCKET=mlo-transfer

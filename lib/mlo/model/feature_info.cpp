@@ -2,53 +2,13 @@
 
 #include <set>
 
-#include <nlohmann/json.hpp>
-
 #include "mlo/model/model_document.hpp"
 
 namespace mlo {
 
-namespace {
-
-Result<nlohmann::json> parse_model(std::string_view bytes) {
-  // XGBoost writes JSON starting with '{' and UBJSON starting with its '{' marker too, so the
-  // text parser is tried first and UBJSON second.
-  // Bare NaN tokens (categorical split conditions) are not JSON: see json_without_nonfinite.
-  const std::optional<std::string> finite =
-      model_is_json_text(bytes) ? json_without_nonfinite(bytes) : std::nullopt;
-  if (finite) bytes = *finite;
-  nlohmann::json doc = nlohmann::json::parse(bytes, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded())
-    doc = nlohmann::json::from_ubjson(bytes, /*strict=*/true, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object())
-    return make_error(ErrorCode::kInvalidInput, "not an XGBoost JSON or UBJSON model");
-  return doc;
-}
-
-Result<std::vector<std::string>> string_list(const nlohmann::json& learner, const char* key) {
-  std::vector<std::string> out;
-  auto it = learner.find(key);
-  if (it == learner.end() || it->is_null()) return out;
-  if (!it->is_array())
-    return make_error(ErrorCode::kInvalidInput, std::string("learner.") + key + " is not a list");
-  for (const auto& v : *it) {
-    if (!v.is_string())
-      return make_error(ErrorCode::kInvalidInput,
-                        std::string("learner.") + key + " holds a non-string entry");
-    out.push_back(v.get<std::string>());
-  }
-  return out;
-}
-
-}  // namespace
-
-Result<std::vector<EmbeddedFeature>> embedded_features(std::string_view model_bytes) {
-  MLO_ASSIGN_OR_RETURN(nlohmann::json doc, parse_model(model_bytes));
-  auto learner = doc.find("learner");
-  if (learner == doc.end() || !learner->is_object())
-    return make_error(ErrorCode::kInvalidInput, "the model has no 'learner' object");
-  MLO_ASSIGN_OR_RETURN(std::vector<std::string> names, string_list(*learner, "feature_names"));
-  MLO_ASSIGN_OR_RETURN(std::vector<std::string> types, string_list(*learner, "feature_types"));
+Result<std::vector<EmbeddedFeature>> embedded_features(const ModelDocument& model) {
+  const std::vector<std::string>& names = model.feature_names;
+  const std::vector<std::string>& types = model.feature_types;
   std::vector<EmbeddedFeature> out;
   if (names.empty()) return out;
   if (!types.empty() && types.size() != names.size())
@@ -69,6 +29,11 @@ Result<std::vector<EmbeddedFeature>> embedded_features(std::string_view model_by
     out.push_back(std::move(f));
   }
   return out;
+}
+
+Result<std::vector<EmbeddedFeature>> embedded_features(std::string_view model_bytes) {
+  MLO_ASSIGN_OR_RETURN(ModelDocument model, ModelDocument::parse(model_bytes));
+  return embedded_features(model);
 }
 
 }  // namespace mlo

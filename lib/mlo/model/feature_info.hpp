@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mlo/core/result.hpp"
+#include "mlo/model/model_document.hpp"
 
 namespace mlo {
 
@@ -16,10 +17,12 @@ struct EmbeddedFeature {
   bool categorical = false;  // feature type "c" (XGBoost's native categorical features)
 };
 
-// Parses a JSON or UBJSON model. Returns the features in model order, or an empty list when the
-// model records no names. Types: "c" is categorical; "q", "float", "int", "i" and a missing
+// The features a parsed model records, in model order, or an empty list when it records no
+// names. Types: "c" is categorical; "q", "float", "int", "i" and a missing
 // type list are numeric. kInvalidInput for unparsable bytes, a type list whose length differs
 // from the name list, an unknown type or a duplicate name.
+Result<std::vector<EmbeddedFeature>> embedded_features(const ModelDocument& model);
+// The same from a JSON or UBJSON model file (ModelDocument::parse's errors first).
 Result<std::vector<EmbeddedFeature>> embedded_features(std::string_view model_bytes);
 
 }  // namespace mlo

@@ -22,6 +22,8 @@ enum class Sink : uint8_t {
   kNone,
   kVersion,
   kTreeInfo,
+  kFeatureNames,  // learner.feature_names, learner.feature_types: lists of strings
+  kFeatureTypes,
   kLeft,
   kRight,
   kFeature,
@@ -82,7 +84,12 @@ class Reader {
     return object_value(std::to_string(v), v);
   }
   bool string(std::string& s) {
-    if (in_array()) return sink() == Sink::kNone ? true : scalar_error("a string");
+    if (in_array()) {
+      const Sink k = sink();
+      if (k == Sink::kFeatureNames) return push_feature_info(doc_.feature_names, s);
+      if (k == Sink::kFeatureTypes) return push_feature_info(doc_.feature_types, s);
+      return k == Sink::kNone ? true : scalar_error("a string");
+    }
     return object_value(s, NAN);
   }
   bool binary(json::binary_t& b) {
@@ -132,6 +139,8 @@ class Reader {
     if (static_cast<int>(frames_.size()) >= kMaxModelNesting)
       return fail(fmt::format("nested deeper than {} levels", kMaxModelNesting));
     Frame f;
+    if (is_feature_info(sink()))
+      return fail(fmt::format("learner.{} holds a non-string entry", frames_.back().name));
     f.name = in_array() ? "[]" : key_;
     f.array = array;
     bool parent_tree = !frames_.empty() && frames_.back().tree;
@@ -149,6 +158,10 @@ class Reader {
         f.sink = Sink::kTreeInfo;
       else if (frames_.size() == 1 && f.name == "version")
         f.sink = Sink::kVersion;
+      else if (at({"learner"}) && f.name == "feature_names")
+        f.sink = Sink::kFeatureNames;
+      else if (at({"learner"}) && f.name == "feature_types")
+        f.sink = Sink::kFeatureTypes;
       if (f.sink != Sink::kNone && size != std::string::npos &&
           static_cast<int64_t>(std::min<std::size_t>(size, SIZE_MAX / 2)) >
               std::max(kMaxTreeNodes, kMaxModelTrees))
@@ -184,6 +197,20 @@ class Reader {
     return Sink::kNone;
   }
 
+  static bool is_feature_info(Sink s) {
+    return s == Sink::kFeatureNames || s == Sink::kFeatureTypes;
+  }
+  bool push_feature_info(std::vector<std::string>& list, const std::string& s) {
+    if (static_cast<int64_t>(list.size()) >= kMaxModelFeatures)
+      return fail(fmt::format("learner.{} has more than {} entries", frames_.back().name,
+                              kMaxModelFeatures));
+    if (s.size() > kMaxFeatureNameBytes)
+      return fail(fmt::format("learner.{} holds an entry longer than {} bytes", frames_.back().name,
+                              kMaxFeatureNameBytes));
+    list.push_back(s);
+    return true;
+  }
+
   bool count_node() {
     if (++array_values_ > 8 * kMaxModelNodes)
       return fail(fmt::format("more than {} tree nodes", kMaxModelNodes));
@@ -207,6 +234,7 @@ class Reader {
       return count_node();
     }
     const std::string& name = frames_.back().name;
+    if (is_feature_info(s)) return fail(fmt::format("learner.{} holds a non-string entry", name));
     if (out_of_range || v < std::numeric_limits<int32_t>::min() ||
         v > std::numeric_limits<int32_t>::max())
       return fail(fmt::format("'{}' holds a value out of range", name));
@@ -285,6 +313,8 @@ class Reader {
       if (key_ == "num_class") return param_int(text, number, kMaxModelClasses, doc_.num_class);
       if (key_ == "num_feature")
         return param_int(text, number, kMaxModelFeatures, doc_.num_feature);
+    } else if ((key_ == "feature_names" || key_ == "feature_types") && at({"learner"})) {
+      if (!std::isnan(number) || !text.empty()) return fail("learner." + key_ + " is not a list");
     } else if (key_ == "name" && at({"learner", "objective"})) {
       doc_.objective = text;
     } else if (key_ == "name" && at({"learner", "gradient_booster"})) {

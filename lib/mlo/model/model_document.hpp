@@ -11,7 +11,9 @@
 //    with each other or with the declared num_nodes, child indices out of range, a node
 //    reached twice from the root (a cycle or a shared subtree), parents that disagree with
 //    the children, split features >= num_feature, categorical segments outside the category
-//    list, tree_info entries outside [0, num_class).
+//    list, tree_info entries outside [0, num_class), feature name or type lists that are not
+//    lists of strings (or hold more than kMaxModelFeatures entries, or one longer than
+//    kMaxFeatureNameBytes).
 //  - On success every tree reachable from its root is a proper binary tree; unreachable
 //    (deleted) nodes are allowed, as XGBoost writes them after pruning.
 #pragma once
@@ -33,6 +35,7 @@ inline constexpr int64_t kMaxModelTrees = int64_t{1} << 20;
 inline constexpr int64_t kMaxTreeNodes = int64_t{1} << 22;   // per tree
 inline constexpr int64_t kMaxModelNodes = int64_t{1} << 25;  // all trees together
 inline constexpr int kMaxModelNesting = 64;                  // JSON/UBJSON container depth
+inline constexpr size_t kMaxFeatureNameBytes = 4096;         // one feature name or type
 
 struct ModelTree {
   std::vector<int32_t> left, right, feature, parents;
@@ -53,6 +56,9 @@ struct ModelDocument {
   int64_t num_class = 0;
   int64_t num_feature = 0;
   std::vector<int32_t> tree_info;
+  // learner.feature_names / feature_types, as saved by XGBoost (empty when absent or null);
+  // embedded_features() (feature_info.hpp) interprets them.
+  std::vector<std::string> feature_names, feature_types;
   std::vector<ModelTree> trees;  // gbtree trees (dart: its inner gbtree's)
 
   static Result<ModelDocument> parse(std::string_view bytes);

@@ -1,5 +1,6 @@
-// mlo promote REF --to ALIAS [--reason TEXT] [--policy FILE] [--force]: moves an alias to a
-// version after the promotion policy's gates pass (exit 9 naming every failed gate otherwise).
+// mlo promote REF --to ALIAS [--reason TEXT] [--policy FILE] [--force] [--dry-run]: moves an
+// alias to a version after the promotion policy's gates pass (exit 9 naming every failed gate
+// otherwise). --dry-run evaluates the gates, says what would happen and writes nothing.
 // The move is a compare-and-swap: a concurrent promote that lost gets exit 5.
 #include <iostream>
 
@@ -17,6 +18,7 @@ namespace {
 struct PromoteFlags {
   std::string ref, alias, reason, policy;
   bool force = false;
+  bool dry_run = false;
 };
 
 void print_result(const Context& ctx, const PromoteResult& r) {
@@ -30,8 +32,9 @@ void print_result(const Context& ctx, const PromoteResult& r) {
                         {"gates", gates_to_json(r.gates)},
                         {"refused", r.refused},
                         {"forced", r.forced},
-                        {"unchanged", r.unchanged}};
-    if (!r.refused && !r.unchanged) j["event"] = event_to_json(r.event);
+                        {"unchanged", r.unchanged},
+                        {"dry_run", r.dry_run}};
+    if (!r.refused && !r.unchanged && !r.dry_run) j["event"] = event_to_json(r.event);
     print_json(j);
     return;
   }
@@ -41,6 +44,10 @@ void print_result(const Context& ctx, const PromoteResult& r) {
     std::cout << r.name << "@" << r.alias << " -> " << ref;
     if (r.unchanged)
       std::cout << " (already; nothing written)\n";
+    else if (r.dry_run)
+      std::cout << (r.forced ? " (would be forced)" : "") << " (would be; was "
+                << (r.previous_version ? std::to_string(r.previous_version) : "unset")
+                << "; dry run, nothing written)\n";
     else
       std::cout << (r.forced ? " (forced)" : "") << " (was "
                 << (r.previous_version ? std::to_string(r.previous_version) : "unset") << "; event "
@@ -60,10 +67,13 @@ void setup_promote(CLI::App& app, Context& ctx) {
   app.add_option("--policy", f->policy,
                  "Promotion policy file (default: the store's, else built-in)");
   app.add_flag("--force", f->force, "Bypass failed gates (recorded as a forced promotion)");
+  app.add_flag("--dry-run", f->dry_run,
+               "Evaluate the gates and say what would happen; write nothing (exit 9 if refused)");
   app.callback([&ctx, f] {
     ctx.run = [&ctx, f]() -> Result<int> {
       PromoteRequest req{f->ref, f->alias, f->reason, f->force, std::nullopt, xgboost_version()};
       if (!f->policy.empty()) req.policy_file = f->policy;
+      req.dry_run = f->dry_run;
       const std::string what = "promote " + f->ref + " to " + f->alias;
       if (f->force && f->reason.empty())
         return make_error(ErrorCode::kUsage, what + ": --force needs --reason");
@@ -75,7 +85,7 @@ void setup_promote(CLI::App& app, Context& ctx) {
         return make_error(
             ErrorCode::kRefused,
             what + ": refused by gates: " + describe_failed(result->gates) + " (nothing changed)");
-      if (!result->unchanged)
+      if (!result->unchanged && !result->dry_run)
         notify_event(ctx,
                      {notify::kPromoted,
                       result->name,

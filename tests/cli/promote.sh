@@ -21,9 +21,18 @@ before=$(store_listing)
 expect_error 9 "promote without approval is refused" mlo promote fl:1 --to champion
 assert_contains "$ERR" "approvals (0 of 1 required approvals" "names the approvals gate"
 assert_eq "$(store_listing)" "$before" "refused promote leaves the store as it was"
+expect_error 9 "a dry run is refused by the same gates" mlo promote fl:1 --to champion --dry-run
+assert_contains "$ERR" "approvals (0 of 1 required approvals" "dry run names the gate"
+assert_eq "$(store_listing)" "$before" "refused dry run leaves the store as it was"
 expect_rc 0 "creator approves" mlo approve fl:1 --comment "my own"
 expect_error 9 "creator's own approval does not count" mlo promote fl:1 --to champion
 MLO_ACTOR=alice expect_rc 0 "alice approves" mlo approve fl:1 --comment "looks good"
+before=$(store_listing)
+expect_rc 0 "dry run of a promotion that would pass" mlo promote fl:1 --to champion --dry-run
+assert_contains "$OUT" "fl@champion -> fl:1 (would be; was unset; dry run, nothing written)" "dry run says what would happen"
+assert_eq "$(store_listing)" "$before" "dry run writes nothing"
+expect_rc 0 "dry run as JSON" mlo --json promote fl:1 --to champion --dry-run
+assert_eq "$(printf '%s' "$OUT" | json_get '[d["dry_run"], "event" in d, d["refused"]]')" "[True, False, False]" "json: dry_run, no event"
 expect_rc 0 "promote v1" mlo promote fl:1 --to champion --reason "first model"
 assert_contains "$OUT" "fl@champion -> fl:1" "promote says where the alias went"
 expect_rc 0 "show champion" mlo --json show fl@champion
@@ -64,6 +73,10 @@ expect_error 4 "missing policy file" mlo promote fl:1 --to champion --policy nop
 
 # Force, rollback, alias listing.
 expect_error 2 "--force needs --reason" mlo promote fl:3 --to champion --force
+before=$(store_listing)
+expect_rc 0 "forced dry run" mlo promote fl:3 --to champion --force --reason "incident 42" --dry-run
+assert_contains "$OUT" "(would be forced)" "forced dry run says so"
+assert_eq "$(store_listing)" "$before" "forced dry run writes nothing"
 expect_rc 0 "forced promotion" mlo promote fl:3 --to champion --force --reason "incident 42"
 assert_contains "$OUT" "(forced)" "forced is said"
 expect_rc 0 "rollback" mlo rollback fl --alias champion --reason "v3 misbehaves"

@@ -276,13 +276,17 @@ Result<PromoteResult> promote_version(Store& store, const PromoteRequest& reques
   const bool failed = !describe_failed(r.gates).empty();
   if (failed && !request.force) {
     r.refused = true;
+    r.dry_run = request.dry_run;
     return r;
   }
   if (holder && holder->manifest.version == cand.version) {
     r.unchanged = true;
+    r.dry_run = request.dry_run;
     return r;
   }
   r.forced = failed;
+  r.dry_run = request.dry_run;
+  if (request.dry_run) return r;
   MLO_TRY(finish_pending(store, cand.name, snap));
   AliasRecord next =
       next_record(request.alias, s.rec, snap, failed ? "forced" : "promoted", request.reason);

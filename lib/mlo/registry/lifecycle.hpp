@@ -57,6 +57,7 @@ struct PromoteRequest {
   bool force = false;  // bypass failed gates; needs a reason; recorded as `forced`
   std::optional<std::string> policy_file;
   std::string scorer_xgboost;  // the running binary's XGBoost version
+  bool dry_run = false;        // evaluate the gates and say what would happen; write nothing
 };
 
 struct PromoteResult {
@@ -69,6 +70,8 @@ struct PromoteResult {
   bool refused = false;    // a gate failed and force was not set: nothing written
   bool forced = false;     // a gate failed and force bypassed it
   bool unchanged = false;  // the alias already pointed at this version: nothing written
+  bool dry_run = false;    // the request was a dry run: nothing written (refused/forced say
+                           // what the real run would do)
   Event event;             // the promoted/forced event (when written)
 };
 

@@ -3,6 +3,7 @@
 #include "registry/alias_fixture.hpp"
 
 #include <atomic>
+#include <map>
 #include <thread>
 
 #include "mlo/core/digest.hpp"
@@ -191,6 +192,53 @@ TEST_CASE("promotion gates: every failed gate is named; approval and force") {
   CHECK(back->to_version == 1);
   CHECK(resolve_version(*store, "m@champion")->manifest.version == 1);
   CHECK(verify_clean(*store));
+}
+
+// Every key of the store with its bytes.
+std::map<std::string, std::string> contents(Store& store) {
+  std::map<std::string, std::string> all;
+  auto keys = store.list("");
+  REQUIRE(keys.ok());
+  for (const auto& key : *keys) all[key] = *store.get(key);
+  return all;
+}
+
+TEST_CASE("a dry-run promotion evaluates the gates and writes nothing") {
+  ActorGuard actor;
+  auto store = fresh_store();
+  reg(*store, request("one", 0.80));
+  reg(*store, request("two", 0.85, "sha256:" + std::string(64, 'f')));  // other eval data
+  auto dry = promote_req("m:1");
+  dry.dry_run = true;
+  auto before = contents(*store);
+  auto r = promote_version(*store, dry);  // no approval yet: refused, as the real run would be
+  REQUIRE(r.ok());
+  CHECK(r->refused);
+  CHECK(r->dry_run);
+  REQUIRE(approve(*store, "m:1", "alice").ok());
+  before = contents(*store);
+  r = promote_version(*store, dry);
+  REQUIRE(r.ok());
+  CHECK_FALSE(r->refused);
+  CHECK(r->dry_run);
+  CHECK(r->previous_version == 0);
+  CHECK(contents(*store) == before);
+  CHECK(code_of(resolve_version(*store, "m@champion")) == 4);  // no alias was written
+
+  REQUIRE(promote_version(*store, promote_req("m:1")).ok());
+  REQUIRE(approve(*store, "m:2", "alice").ok());
+  auto forced = promote_req("m:2");  // the metric gate cannot compare: forced
+  forced.force = true;
+  forced.reason = "hotfix";
+  forced.dry_run = true;
+  before = contents(*store);
+  r = promote_version(*store, forced);
+  REQUIRE(r.ok());
+  CHECK(r->forced);
+  CHECK(r->dry_run);
+  CHECK(r->previous_version == 1);
+  CHECK(contents(*store) == before);
+  CHECK(resolve_version(*store, "m@champion")->manifest.version == 1);
 }
 
 TEST_CASE("the champion's metrics recorded on the candidate's eval data are compared") {

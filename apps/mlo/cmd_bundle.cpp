@@ -18,7 +18,8 @@ void setup_export(CLI::App& app, Context& ctx) {
   auto f = std::make_shared<Flags>();
   app.add_option("ref", f->ref, "NAME (its whole history) or NAME:N (version N's history)")
       ->required();
-  app.add_option("-o,--output", f->output, "Archive to write (NAME.mlo.tar.zst by convention)")
+  app.add_option("-o,--output", f->output,
+                 "Archive to write, a path or s3://bucket/key (NAME.mlo.tar.zst by convention)")
       ->required();
   app.callback([&ctx, f] {
     ctx.run = [&ctx, f]() -> Result<int> {

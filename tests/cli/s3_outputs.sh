@@ -4,7 +4,7 @@
 # a failing run leaves no object, no incomplete multipart upload and an existing object as it
 # was; an upload cut by the fault proxy is retried, or fails with exit 1 and nothing left;
 # a run killed mid-upload leaves no object; train and retrain --data/--eval s3://… record the
-# digests of the identical local file.
+# digests of the identical local file; export -o s3://… writes the bytes of a file export.
 source "$(dirname "$0")/common.sh"
 require_s3
 require_python xgboost pandas
@@ -99,6 +99,16 @@ expect_rc 0 "retrain --data s3:// --eval s3://" mlo --json retrain flights:1 --d
 assert_eq "$(printf '%s' "$OUT" | json_get 'd["eval_data"]["digest"]')" "sha256:$(sha256sum train.csv | cut -d' ' -f1)" "retrain eval digest"
 assert_eq "$(printf '%s' "$OUT" | json_get 'd["eval_data"]["source"]')" "$URL/train.csv" "retrain eval source"
 expect_error 4 "train from a missing object" mlo train --config recipe.yaml --data "$URL/nope.csv"
+
+# export -o s3://: the object holds the bytes of the local export, and imports into a new store.
+expect_rc 0 "export to a file" mlo export flights-local -o local.mlo.tar.zst
+expect_rc 0 "export to s3://" mlo export flights-local -o "$URL/flights.mlo.tar.zst"
+object flights.mlo.tar.zst >from-s3.mlo.tar.zst || fail "get the exported object"
+cmp -s local.mlo.tar.zst from-s3.mlo.tar.zst || fail "the s3:// export differs from the file export"
+MLO_STORE="$TEST_TMP/other" expect_rc 0 "init another store" mlo init
+MLO_STORE="$TEST_TMP/other" expect_rc 0 "import the exported object" mlo import from-s3.mlo.tar.zst
+expect_error 4 "export of an unknown model writes no object" mlo export nosuch -o "$URL/nosuch.mlo.tar.zst"
+assert_no_object nosuch.mlo.tar.zst
 
 # An upload cut by the fault proxy: retried (same bytes), or given up with exit 1, nothing left.
 proxy=

@@ -1,4 +1,5 @@
-// export_bundle: closure -> index + entries -> libarchive (pax + zstd) -> OutputFile.
+// export_bundle: closure -> index + entries -> libarchive (pax + zstd) -> OutputFile (a local
+// file, or an s3:// object uploaded as it is written: data/remote_output.hpp).
 #include <memory>
 
 #include <yaml-cpp/yaml.h>
@@ -6,6 +7,7 @@
 #include "mlo/core/archive_api.hpp"
 #include "mlo/core/digest.hpp"
 #include "mlo/core/output_file.hpp"
+#include "mlo/data/remote_output.hpp"
 #include "mlo/registry/manifest.hpp"
 #include "mlo/registry/store_init.hpp"
 #include "mlo/transfer/bundle.hpp"
@@ -117,7 +119,7 @@ Result<ExportResult> export_bundle(Store& store, const std::string& ref, const s
 
   auto la = archive_api();  // before the output exists: a missing library leaves nothing behind
   if (!la.ok()) return make_error(la.error().code, path + ": " + la.error().message);
-  MLO_ASSIGN_OR_RETURN(OutputFile file, OutputFile::open(path));
+  MLO_ASSIGN_OR_RETURN(OutputFile file, open_output(path));  // a file, or s3://bucket/key
   Writer w(file, **la);
   MLO_TRY(w.open());
   MLO_TRY(w.begin(kBundleIndexPath, index.size()));

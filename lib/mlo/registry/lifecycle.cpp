@@ -257,6 +257,7 @@ Result<PromoteResult> promote_version(Store& store, const PromoteRequest& reques
   r.name = cand.name;
   r.version = cand.version;
   r.alias = request.alias;
+  r.dry_run = request.dry_run;
   MLO_ASSIGN_OR_RETURN(PromotionPolicy policy,
                        resolve_policy(store, cand.name, request.policy_file));
   r.policy_source = policy.source;
@@ -276,16 +277,13 @@ Result<PromoteResult> promote_version(Store& store, const PromoteRequest& reques
   const bool failed = !describe_failed(r.gates).empty();
   if (failed && !request.force) {
     r.refused = true;
-    r.dry_run = request.dry_run;
     return r;
   }
   if (holder && holder->manifest.version == cand.version) {
     r.unchanged = true;
-    r.dry_run = request.dry_run;
     return r;
   }
   r.forced = failed;
-  r.dry_run = request.dry_run;
   if (request.dry_run) return r;
   MLO_TRY(finish_pending(store, cand.name, snap));
   AliasRecord next =

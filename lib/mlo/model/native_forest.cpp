@@ -78,14 +78,37 @@ bool NativeForest::cpu_has_avx512() {
 #endif
 }
 
+bool NativeForest::cpu_has_avx512_vbmi() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vbmi");
+#else
+  return false;
+#endif
+}
+
+const char* NativeForest::path_name(Path path) {
+  switch (path) {
+    case Path::kPortable:
+      return "portable";
+    case Path::kAvx512:
+      return "avx512";
+    case Path::kAvx512Vbmi:
+      return "avx512-vbmi";
+  }
+  return "?";
+}
+
 void NativeForest::set_path(Path path) {
-  path_ = path == Path::kAvx512 && cpu_has_avx512() ? Path::kAvx512 : Path::kPortable;
+  if (path == Path::kAvx512Vbmi && !(!byte_columns_.empty() && cpu_has_avx512_vbmi()))
+    path = Path::kAvx512;
+  if (path == Path::kAvx512 && !cpu_has_avx512()) path = Path::kPortable;
+  path_ = path;
 }
 
 Result<NativeForest> NativeForest::from_document(const ModelDocument& doc) {
   NativeForest f;
-  const char* env = std::getenv("MLO_NATIVE_FOREST");
-  f.set_path(env && std::string(env) == "portable" ? Path::kPortable : Path::kAvx512);
   f.objective_ = doc.objective;
   f.num_features_ = static_cast<size_t>(doc.num_feature);
   const float base_score = doc.base_score;
@@ -144,6 +167,12 @@ Result<NativeForest> NativeForest::from_document(const ModelDocument& doc) {
     }
     f.add_tree(t, depth, doc.tree_info[i]);
   }
+  f.build_byte_layout();
+  const char* env = std::getenv("MLO_NATIVE_FOREST");
+  const std::string cap = env ? env : "";
+  f.set_path(cap == "portable" ? Path::kPortable
+             : cap == "avx512" ? Path::kAvx512
+                               : Path::kAvx512Vbmi);
   return f;
 }
 
@@ -167,6 +196,7 @@ void NativeForest::add_tree(const ModelTree& tree, int depth, int group) {
   // bounds.
   nodes_thr_.resize(t.node_offset + total, NAN);
   nodes_info_.resize(t.node_offset + total, 0);
+  node_cut_.resize(t.node_offset + total, NAN);
   t.leaf_offset = static_cast<uint32_t>(leaves_.size());
   leaves_.resize(t.leaf_offset + padded(size_t{1} << depth), 0.0f);
   std::function<void(int32_t, int, size_t)> fill = [&](int32_t node, int level, size_t pos) {
@@ -189,6 +219,7 @@ void NativeForest::add_tree(const ModelTree& tree, int depth, int group) {
     const bool mirrored = default_left[k] != 0;
     nodes_thr_[at] = mirrored ? std::nextafter(-cond[k], INFINITY) : cond[k];
     nodes_info_[at] = static_cast<uint32_t>(feature[k]) | (mirrored ? 0x80000000u : 0u);
+    node_cut_[at] = cond[k];
     fill(mirrored ? right[k] : left[k], level + 1, 2 * pos);
     fill(mirrored ? left[k] : right[k], level + 1, 2 * pos + 1);
   };
@@ -196,16 +227,81 @@ void NativeForest::add_tree(const ModelTree& tree, int depth, int group) {
   trees_.push_back(t);
 }
 
+// The kAvx512Vbmi layout (see native_forest_kernels.hpp), when the forest fits it: depth <= 8
+// and at most 16 byte features (254 distinct thresholds each).
+void NativeForest::build_byte_layout() {
+  std::vector<float> node_cut = std::move(node_cut_);
+  node_cut_ = {};
+  if (trees_.empty()) return;
+  for (const auto& t : trees_)
+    if (t.depth > kByteMaxDepth) return;
+  std::vector<std::vector<float>> by_column(std::max<size_t>(num_features_, 1));
+  for (size_t i = 0; i < node_cut.size(); ++i)
+    if (!std::isnan(node_cut[i])) by_column[nodes_info_[i] & 0x7fffffffu].push_back(node_cut[i]);
+  std::vector<uint32_t> columns;
+  std::vector<uint32_t> first_feature(by_column.size());
+  std::vector<float> cuts;
+  for (size_t f = 0; f < by_column.size(); ++f) {
+    auto& c = by_column[f];
+    std::sort(c.begin(), c.end());
+    // -0 and +0 compare equal, so they are one cut.
+    c.erase(std::unique(c.begin(), c.end(), [](float a, float b) { return a == b; }), c.end());
+    first_feature[f] = static_cast<uint32_t>(columns.size());
+    for (size_t i = 0; i < c.size(); i += 254) {
+      columns.push_back(static_cast<uint32_t>(f));
+      cuts.resize(columns.size() * kByteCutSlots, NAN);
+      std::copy(c.begin() + static_cast<ptrdiff_t>(i),
+                c.begin() + static_cast<ptrdiff_t>(std::min(c.size(), i + 254)),
+                cuts.end() - kByteCutSlots);
+    }
+  }
+  if (columns.empty() || columns.size() > kByteMaxFeatures) return;
+  const size_t rows_per_pair = byte_rows_per_pair(columns.size());
+  std::vector<uint8_t> bytes;
+  for (auto& t : trees_) {
+    t.byte_offset = static_cast<uint32_t>(bytes.size());
+    bytes.resize(bytes.size() + byte_tree_size(t.depth), 0);
+    uint8_t* out = bytes.data() + t.byte_offset;
+    size_t node = t.node_offset;
+    for (int l = 0; l < t.depth; ++l) {
+      uint8_t* feature = out + byte_level_offset(l);
+      uint8_t* rank = feature + byte_level_size(l);
+      for (size_t p = 0; p < (size_t{1} << l); ++p) {
+        const float cut = node_cut[node + p];
+        if (std::isnan(cut)) continue;  // pass-through: rank 0, always right
+        const uint32_t info = nodes_info_[node + p];
+        const size_t f = info & 0x7fffffffu;
+        const bool mirrored = (info & 0x80000000u) != 0;
+        const auto& c = by_column[f];
+        // x < cut  <=>  (number of cuts <= x) < (index of cut) + 1, counted within the byte
+        // feature that holds the cut.
+        const auto index =
+            static_cast<size_t>(std::lower_bound(c.begin(), c.end(), cut) - c.begin());
+        const size_t v = first_feature[f] + index / 254;
+        const int below = static_cast<int>(index % 254) + 1;
+        feature[p] = static_cast<uint8_t>(v * rows_per_pair | (mirrored ? 0x80u : 0u));
+        rank[p] = static_cast<uint8_t>(mirrored ? 255 - below : below);
+      }
+      node += padded(size_t{1} << l);
+    }
+    uint8_t* planes = out + byte_level_offset(t.depth);
+    const size_t plane = byte_leaf_size(t.depth);
+    for (size_t p = 0; p < (size_t{1} << t.depth); ++p) {
+      uint32_t bits;
+      std::memcpy(&bits, &leaves_[t.leaf_offset + p], sizeof(bits));
+      for (size_t k = 0; k < 4; ++k) planes[k * plane + p] = static_cast<uint8_t>(bits >> (8 * k));
+    }
+  }
+  cuts_ = std::move(cuts);
+  byte_nodes_ = std::move(bytes);
+  byte_columns_ = std::move(columns);
+}
+
 void NativeForest::predict(DenseView x, float* out) const {
   if (!supported()) return;
   size_t groups = static_cast<size_t>(num_groups_);
-  float margin[kBlock * 64];
-  float* m = margin;
-  std::vector<float> big;
-  if (groups > 64) {
-    big.resize(kBlock * groups);
-    m = big.data();
-  }
+  std::vector<float> margins(kBlock * groups);
+  float* m = margins.data();
   for (size_t row0 = 0; row0 < x.rows; row0 += kBlock) {
     size_t n = std::min(kBlock, x.rows - row0);
     std::fill(m, m + kBlock * groups, base_margin_);
@@ -214,15 +310,26 @@ void NativeForest::predict(DenseView x, float* out) const {
                     nodes_thr_.data(),
                     nodes_info_.data(),
                     leaves_.data(),
+                    cuts_.data(),
+                    byte_nodes_.data(),
+                    byte_columns_.data(),
+                    byte_columns_.size(),
                     num_features_,
                     x.data + row0 * x.cols,
                     x.cols,
                     n,
                     m};
-    if (path_ == Path::kAvx512)
-      margins_avx512(args);
-    else
-      margins_portable(args);
+    switch (path_) {
+      case Path::kAvx512Vbmi:
+        margins_avx512_vbmi(args);
+        break;
+      case Path::kAvx512:
+        margins_avx512(args);
+        break;
+      case Path::kPortable:
+        margins_portable(args);
+        break;
+    }
     finish(m, n, out + row0 * static_cast<size_t>(num_outputs_));
   }
 }

@@ -13,8 +13,11 @@
 //    class index for multi:softmax). It is const and single-threaded: run one call per worker
 //    thread on disjoint row ranges; a NativeForest may be shared between threads.
 //  - x.cols must be >= num_features(); NaN marks a missing value.
-//  - MLO_NATIVE_FOREST=portable in the environment (read by build()) or set_path(kPortable)
-//    forces the portable path.
+//  - Paths, fastest first: kAvx512Vbmi (byte lanes, see native_forest_vbmi.cpp) for forests
+//    of depth <= 8, <= 16 features and <= 254 distinct thresholds per feature on a CPU with
+//    AVX-512 VBMI; kAvx512 (float lanes) on any AVX-512 CPU; kPortable everywhere. build()
+//    picks the fastest the forest and the CPU allow; MLO_NATIVE_FOREST=portable or =avx512
+//    in the environment (read by build()) or set_path() caps it.
 #pragma once
 
 #include <algorithm>
@@ -32,7 +35,7 @@ namespace mlo {
 
 class NativeForest {
  public:
-  enum class Path { kPortable, kAvx512 };
+  enum class Path { kPortable, kAvx512, kAvx512Vbmi };
 
   static Result<NativeForest> build(const XgbModel& model);
   // Straight from the model file's bytes (UBJSON, or JSON text whose thresholds are read as
@@ -55,10 +58,13 @@ class NativeForest {
   }
   const std::string& objective() const { return objective_; }
 
-  // kAvx512 is honoured only when the CPU supports it; path() says which one runs.
+  // Runs `path` or, when the CPU or the forest does not allow it, the fastest slower path that
+  // they allow; path() says which one runs.
   void set_path(Path path);
   Path path() const { return path_; }
   static bool cpu_has_avx512();
+  static bool cpu_has_avx512_vbmi();
+  static const char* path_name(Path path);
 
   void predict(DenseView x, float* out) const;
 
@@ -73,12 +79,14 @@ class NativeForest {
     int group = 0;             // output group (class) from tree_info
     uint32_t node_offset = 0;  // into nodes_thr_/nodes_info_; each level padded to >= 16
     uint32_t leaf_offset = 0;  // into leaves_; 2^depth values, padded to >= 16
+    uint32_t byte_offset = 0;  // into byte_nodes_ (kAvx512Vbmi only)
   };
 
  private:
   enum class Link { kIdentity, kSigmoid, kSoftprob, kSoftmax };
 
   void add_tree(const ModelTree& tree, int depth, int group);
+  void build_byte_layout();
   void finish(const float* margin, size_t n, float* out) const;
 
   std::string objective_;
@@ -93,6 +101,15 @@ class NativeForest {
   std::vector<float> nodes_thr_;
   std::vector<uint32_t> nodes_info_;  // feature index | (mirrored << 31)
   std::vector<float> leaves_;
+  // The kAvx512Vbmi layout (empty when the forest does not fit it): each feature's distinct
+  // split thresholds, sorted, in 256 slots padded with NaN (`cuts_`); per tree and level the
+  // nodes' feature byte and threshold rank (byte_nodes_, see native_forest_kernels.hpp); and the
+  // split thresholds as XGBoost reads them, per stored node (NaN for pass-through nodes), from
+  // which both are built.
+  std::vector<float> node_cut_;
+  std::vector<float> cuts_;
+  std::vector<uint8_t> byte_nodes_;
+  std::vector<uint32_t> byte_columns_;  // the column each byte feature reads
 };
 
 }  // namespace mlo

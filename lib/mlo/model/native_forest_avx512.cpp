@@ -288,10 +288,10 @@ MLO_AVX512 void margins_impl(const KernelArgs& a) {
       MLO_DEPTH(0)
       MLO_DEPTH(1)
       MLO_DEPTH(2)
-      MLO_DEPTH(3) MLO_DEPTH(4) MLO_DEPTH(5) MLO_DEPTH(6) MLO_DEPTH(7) MLO_DEPTH(8) MLO_DEPTH(9)
-          MLO_DEPTH(10)
+      MLO_DEPTH(3)
+      MLO_DEPTH(4) MLO_DEPTH(5) MLO_DEPTH(6) MLO_DEPTH(7) MLO_DEPTH(8) MLO_DEPTH(9) MLO_DEPTH(10)
 #undef MLO_DEPTH
-              default : walk_deep_tree<S>(thr, info, leaves, t.depth, xs, a.x, base, m);
+          default : walk_deep_tree<S>(thr, info, leaves, t.depth, xs, a.x, base, m);
     }
 #else
     walk_deep_tree<S>(thr, info, leaves, t.depth, xs, a.x, base, m);

@@ -2,6 +2,7 @@
 // tree's leaf value to the margins of one block of at most kBlock rows, in model order.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -9,15 +10,19 @@
 
 namespace mlo {
 
-inline constexpr size_t kBlock = 64;  // rows per block; margins are m[group * kBlock + row]
+inline constexpr size_t kBlock = 512;  // rows per block; margins are m[group * kBlock + row]
 
 // The forest's layout (see NativeForest::Tree) and one block of rows.
 struct KernelArgs {
   const NativeForest::Tree* trees;
   size_t num_trees;
-  const float* thr;      // nodes_thr_
-  const uint32_t* info;  // nodes_info_
-  const float* leaves;   // leaves_
+  const float* thr;              // nodes_thr_
+  const uint32_t* info;          // nodes_info_
+  const float* leaves;           // leaves_
+  const float* cuts;             // cuts_ (kAvx512Vbmi)
+  const uint8_t* byte_nodes;     // byte_nodes_ (kAvx512Vbmi)
+  const uint32_t* byte_columns;  // byte_columns_ (kAvx512Vbmi)
+  size_t byte_features;          // byte_columns_.size()
   size_t num_features;
   const float* x;  // first row of the block, row-major
   size_t cols;
@@ -25,7 +30,41 @@ struct KernelArgs {
   float* margin;
 };
 
+// The kAvx512Vbmi layout. Byte feature v reads column byte_columns[v] and has at most 254
+// cuts (cuts_ + v * kByteCutSlots, sorted, padded with NaN); a column with more cuts is split
+// into several byte features of 254 consecutive cuts each. A value's rank for v is the number
+// of v's cuts <= it (255 for NaN). One tree of depth D <= kByteMaxDepth, at Tree::byte_offset
+// in byte_nodes_: for each level l < D a table of feature bytes (v * byte_rows_per_pair(V),
+// | 0x80 for a mirrored node) and a table of threshold ranks T, byte_level_size(l) entries
+// each; then the leaf values as 4 byte planes (byte k of each float's bits),
+// byte_leaf_size(D) entries each. A node sends a row left when rank < T, or for a mirrored
+// node when 254 - rank < T (bytes wrap, so NaN goes right either way); T = 0 is always right.
+inline constexpr int kByteMaxDepth = 8;
+inline constexpr size_t kByteCutSlots = 256;  // cuts_ per byte feature; at most 254 are real
+inline constexpr size_t kByteMaxFeatures = 16;
+// Rows whose ranks share one 128-byte register pair when there are `features` byte features.
+constexpr size_t byte_rows_per_pair(size_t features) {
+  return std::min<size_t>(64, 128 / features);
+}
+constexpr size_t byte_level_size(int level) {
+  return level < 7 ? 64 : 128;
+}
+constexpr size_t byte_level_offset(int level) {
+  size_t off = 0;
+  for (int l = 0; l < level; ++l) off += 2 * byte_level_size(l);
+  return off;
+}
+constexpr size_t byte_leaf_size(int depth) {
+  return depth <= 6 ? 64 : depth == 7 ? 128 : 256;
+}
+constexpr size_t byte_tree_size(int depth) {
+  return byte_level_offset(depth) + 4 * byte_leaf_size(depth);
+}
+
 void margins_portable(const KernelArgs& args);
 void margins_avx512(const KernelArgs& args);  // only call when NativeForest::cpu_has_avx512()
+// Only when NativeForest::cpu_has_avx512_vbmi() and the forest has the byte layout; kBlock
+// must be a multiple of 64.
+void margins_avx512_vbmi(const KernelArgs& args);
 
 }  // namespace mlo

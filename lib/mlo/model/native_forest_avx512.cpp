@@ -1,5 +1,8 @@
-// The AVX-512 kernels: 64 rows as 4 vectors of 16 lanes walk one tree level by level, each lane
-// holding its node position in the level.
+// The float AVX-512 kernels, for AVX-512 CPUs without VBMI and for forests the byte kernel
+// (native_forest_vbmi.cpp) does not take: a block's rows as vectors of 16 lanes walk one tree
+// level by level, each lane holding its node position in the level. The block's many vectors
+// are independent chains of permutes, compares and gathers, which the out-of-order core
+// overlaps: 512-row blocks ran 1.3x faster than 64-row ones on the flights model (Zen 5).
 //  - Split data (threshold, feature | flip bit) of levels up to 128 nodes (all of a depth-8
 //    tree) is looked up with in-register permutes (vpermps/vpermt2ps over 32-node chunks,
 //    combined by the position's high bits); deeper levels and the leaves of trees deeper than

@@ -10,7 +10,11 @@
 
 namespace mlo {
 
-inline constexpr size_t kBlock = 512;  // rows per block; margins are m[group * kBlock + row]
+// Rows per block; margins are m[group * kBlock + row]. Each block streams every tree's split
+// data once, so larger blocks reuse it: on the flights model (300 trees of depth 8, 2 KB each in
+// the byte layout) the byte kernel ran 0.94 s with 64-row blocks and 0.49 s with 512, one core.
+// Larger blocks gained little more and waste more rows at a chunk's tail.
+inline constexpr size_t kBlock = 512;
 
 // The forest's layout (see NativeForest::Tree) and one block of rows.
 struct KernelArgs {

@@ -64,32 +64,55 @@ MLO_VBMI Lanes make_lanes(size_t rows_per_pair) {
   return l;
 }
 
-// Ranks of the block's rows for every byte feature: 16 rows at a time, one gather for the
-// values, then eight gathers of a branchless binary search over the feature's 256 cut slots
-// (real cuts, then NaN, which no value is >=).
+// Ranks of 16 values among one byte feature's cuts (the number of cuts <= x; NaN cut slots
+// pad the 256, and no value is >= NaN), by a branchless binary search. Its first four steps
+// land on every 16th slot, which `every16` holds in a register; the last four gather within
+// the 16 slots found, or, when the feature has at most 15 cuts, look in `first16`.
+MLO_VBMI_INLINE __m512i search_step(__m512i rank, int step, __m512 cut, __m512 x) {
+  return _mm512_mask_add_epi32(rank, _mm512_cmp_ps_mask(cut, x, _CMP_LE_OQ), rank,
+                               _mm512_set1_epi32(step));
+}
+
+MLO_VBMI_INLINE __m512i rank_of(__m512 x, const float* cuts, __m512 every16, __m512 first16,
+                                bool few_cuts) {
+  __m512i rank = _mm512_setzero_si512();
+  if (!few_cuts) {
+    for (int step = 128; step >= 16; step /= 2) {
+      const __m512i slot =
+          _mm512_add_epi32(_mm512_srli_epi32(rank, 4), _mm512_set1_epi32(step / 16 - 1));
+      rank = search_step(rank, step, _mm512_permutexvar_ps(slot, every16), x);
+    }
+  }
+  for (int step = 8; step > 0; step /= 2) {
+    const __m512i slot = _mm512_add_epi32(rank, _mm512_set1_epi32(step - 1));
+    rank = search_step(
+        rank, step,
+        few_cuts ? _mm512_permutexvar_ps(slot, first16) : _mm512_i32gather_ps(slot, cuts, 4), x);
+  }
+  return _mm512_mask_mov_epi32(rank, _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q),
+                               _mm512_set1_epi32(255));
+}
+
+// Ranks of the block's rows for every byte feature, 16 rows at a time.
 template <int P>
 MLO_VBMI void quantize(const KernelArgs& a, size_t rows_per_pair, Ranks<P>& out) {
   std::memset(out.bytes, 0, sizeof(out.bytes));
-  const __m512i nan_rank = _mm512_set1_epi32(255);
-  for (size_t r0 = 0; r0 < kBlock; r0 += 16) {
-    alignas(64) int32_t offs[16];
-    for (size_t i = 0; i < 16; ++i)
-      offs[i] = static_cast<int32_t>(std::min(r0 + i, a.rows - 1) * a.cols);  // tail: last row
-    const __m512i row_at = _mm512_load_si512(offs);
-    uint8_t* block = out.bytes[r0 / kLanes];
-    for (size_t v = 0; v < a.byte_features; ++v) {
-      const __m512 x = _mm512_i32gather_ps(row_at, a.x + a.byte_columns[v], 4);
-      const float* cuts = a.cuts + v * kByteCutSlots;
-      __m512i rank = _mm512_setzero_si512();
-      for (int step = 128; step > 0; step /= 2) {
-        const __m512 cut =
-            _mm512_i32gather_ps(_mm512_add_epi32(rank, _mm512_set1_epi32(step - 1)), cuts, 4);
-        rank = _mm512_mask_add_epi32(rank, _mm512_cmp_ps_mask(cut, x, _CMP_LE_OQ), rank,
-                                     _mm512_set1_epi32(step));
-      }
-      rank = _mm512_mask_mov_epi32(rank, _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), nan_rank);
+  alignas(64) int32_t every16_at[16];
+  for (int j = 0; j < 16; ++j) every16_at[j] = 16 * j + 15;
+  for (size_t v = 0; v < a.byte_features; ++v) {
+    const float* cuts = a.cuts + v * kByteCutSlots;
+    const __m512 every16 = _mm512_i32gather_ps(_mm512_load_si512(every16_at), cuts, 4);
+    const __m512 first16 = _mm512_loadu_ps(cuts);
+    const bool few_cuts = cuts[15] != cuts[15];  // slot 15 is NaN padding
+    for (size_t r0 = 0; r0 < kBlock; r0 += 16) {
+      alignas(64) int32_t offs[16];
+      for (size_t i = 0; i < 16; ++i)
+        offs[i] = static_cast<int32_t>(std::min(r0 + i, a.rows - 1) * a.cols);  // tail: last row
+      const __m512 x = _mm512_i32gather_ps(_mm512_load_si512(offs), a.x + a.byte_columns[v], 4);
       alignas(16) uint8_t ranks[16];
-      _mm_store_si128(reinterpret_cast<__m128i*>(ranks), _mm512_cvtepi32_epi8(rank));
+      _mm_store_si128(reinterpret_cast<__m128i*>(ranks),
+                      _mm512_cvtepi32_epi8(rank_of(x, cuts, every16, first16, few_cuts)));
+      uint8_t* block = out.bytes[r0 / kLanes];
       for (size_t i = 0; i < 16; ++i) {
         const size_t row = (r0 + i) % kLanes;
         block[(row / rows_per_pair) * 128 + v * rows_per_pair + row % rows_per_pair] = ranks[i];

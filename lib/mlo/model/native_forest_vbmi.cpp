@@ -18,7 +18,10 @@
 #include "mlo/model/native_forest_kernels.hpp"
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#ifndef __clang__
+// GCC 12 warns about the deliberately undefined vectors inside its own AVX-512 intrinsics.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 
 #include <algorithm>

@@ -2,6 +2,9 @@
 // table and the one place where errors become "mlo: error: ..." and an exit code.
 #include <signal.h>
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <algorithm>
 #include <cstdio>
@@ -240,6 +243,14 @@ int run(int argc, char** argv) {
 }  // namespace mlo::cli
 
 int main(int argc, char** argv) {
+#if defined(__GLIBC__)
+  // Chunks, column buffers and samples of a few MB are allocated and freed over and over. By
+  // default glibc serves each from a fresh mmap and unmaps it at free, so every chunk paid its
+  // page faults again: the kernel's fault handler was 12% of `drift --reference`'s samples, and
+  // keeping freed memory for reuse made it 15% faster (peak RSS a few MB higher: 52 -> 55-60 MB).
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
   try {
     return mlo::cli::run(argc, argv);
   } catch (const std::exception& e) {

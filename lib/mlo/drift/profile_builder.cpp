@@ -185,6 +185,24 @@ const FeatureDecl& ProfileBuilder::feature(size_t index) const {
   return impl_->decls[index];
 }
 
+namespace {
+
+// std::lower_bound's index without branches: values arrive in random order, so a branching
+// search mispredicts about half its steps (add_value was 29% of a 3M-row drift run).
+size_t bin_of(const std::vector<double>& edges, double value) {
+  if (edges.empty()) return 0;
+  const double* base = edges.data();
+  size_t n = edges.size();
+  while (n > 1) {  // the answer lies in [base, base + n]
+    const size_t half = n / 2;
+    base = base[half] < value ? base + half : base;
+    n -= half;
+  }
+  return static_cast<size_t>(base - edges.data()) + (*base < value ? 1 : 0);
+}
+
+}  // namespace
+
 void ProfileBuilder::add_value(size_t feature, double value) {
   // Profiles work at float precision (what the model and mlo train's tables see), so a value
   // read from text lands in the same bin as the float-rounded training value it came from.
@@ -211,8 +229,7 @@ void ProfileBuilder::add_value(size_t feature, double value) {
   fp.m2 += delta * (value - fp.mean);
   if (impl_->keeps_values()) impl_->samples[feature].push(value);
   if (impl_->bins_per_value()) {
-    const auto it = std::lower_bound(fp.edges.begin(), fp.edges.end(), value);
-    ++fp.bins[static_cast<size_t>(it - fp.edges.begin())];
+    ++fp.bins[bin_of(fp.edges, value)];
     if (!fp.edges.empty() && value < fp.edges.front()) ++fp.below_range;
   }
 }

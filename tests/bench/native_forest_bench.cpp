@@ -120,8 +120,8 @@ int main(int argc, char** argv) {
     size_t diff = 0;
     for (size_t i = 0; i < rows; ++i) diff += std::memcmp(&got[i], &want[i], sizeof(float)) != 0;
     std::printf(
-        "native %-11s 2 threads: %.3f s  (%.1fx xgboost), %zu of %zu outputs differ; cpu %.3f s "
-        "(%.1fx)\n",
+        "native %-11s 2 threads: %.3f s  (%.2fx xgboost), %zu of %zu outputs differ; cpu %.3f s "
+        "(%.2fx)\n",
         NativeForest::path_name(path), t, t_xgb / t, diff, rows, c, c_xgb / c);
   }
   return 0;

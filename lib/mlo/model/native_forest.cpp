@@ -302,9 +302,21 @@ void NativeForest::predict(DenseView x, float* out) const {
   size_t groups = static_cast<size_t>(num_groups_);
   std::vector<float> margins(kBlock * groups);
   float* m = margins.data();
+  // The kernels address a block's values with 32-bit offsets (row * cols). A wider matrix
+  // (columns beyond any model's features) is scored from a compact copy of each block.
+  const bool compact = x.cols > kMaxKernelColumns;
+  std::vector<float> packed(compact ? kBlock * num_features_ : 0);
   for (size_t row0 = 0; row0 < x.rows; row0 += kBlock) {
     size_t n = std::min(kBlock, x.rows - row0);
     std::fill(m, m + kBlock * groups, base_margin_);
+    const float* block = x.data + row0 * x.cols;
+    size_t cols = x.cols;
+    if (compact) {
+      for (size_t r = 0; r < n; ++r)
+        std::copy_n(block + r * x.cols, num_features_, packed.data() + r * num_features_);
+      block = packed.data();
+      cols = num_features_;
+    }
     KernelArgs args{trees_.data(),
                     trees_.size(),
                     nodes_thr_.data(),
@@ -315,8 +327,8 @@ void NativeForest::predict(DenseView x, float* out) const {
                     byte_columns_.data(),
                     byte_columns_.size(),
                     num_features_,
-                    x.data + row0 * x.cols,
-                    x.cols,
+                    block,
+                    cols,
                     n,
                     m};
     switch (path_) {

@@ -15,6 +15,9 @@ namespace mlo {
 // the byte layout) the byte kernel ran 0.94 s with 64-row blocks and 0.49 s with 512, one core.
 // Larger blocks gained little more and waste more rows at a chunk's tail.
 inline constexpr size_t kBlock = 512;
+// Widest row the kernels take: kBlock rows x columns fit an int32 offset (gathers).
+inline constexpr size_t kMaxKernelColumns = 0x7fffffff / kBlock;
+static_assert(kMaxKernelColumns > size_t{1} << 20);  // every model's features fit
 
 // The forest's layout (see NativeForest::Tree) and one block of rows.
 struct KernelArgs {

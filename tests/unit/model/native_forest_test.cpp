@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -194,6 +195,23 @@ TEST_CASE("NativeForest matches XGBoost bit for bit: features with more than 254
     ++rows.rows;
   }
   require_identical(m, rows);
+}
+
+TEST_CASE("NativeForest scores rows wider than the kernels' 32-bit offsets reach") {
+  auto d = make_data(2000, 4, Task::kBinary, 12);
+  auto m = train(d, {{"objective", "binary:logistic"}, {"max_depth", "4"}}, 5);
+  auto forest = NativeForest::build(m);
+  REQUIRE(forest.ok());
+  // Wider than kMaxKernelColumns, so predict scores a compact copy (an offset would overflow
+  // only past a few hundred such rows in one block, 8 GB, which a test cannot hold).
+  const size_t rows = 3, wide = 4300000;
+  std::vector<float> x(rows * wide, 0.0f);
+  for (size_t r = 0; r < rows; ++r)
+    std::copy_n(d.x.begin() + static_cast<long>(r * 4), 4, x.begin() + static_cast<long>(r * wide));
+  std::vector<float> want(rows), got(rows);
+  forest->predict(DenseView{d.x.data(), rows, 4}, want.data());
+  forest->predict(DenseView{x.data(), rows, wide}, got.data());
+  CHECK(std::memcmp(want.data(), got.data(), rows * sizeof(float)) == 0);
 }
 
 TEST_CASE("NativeForest handles a few rows, one row and zero rows") {

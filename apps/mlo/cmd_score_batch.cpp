@@ -207,7 +207,8 @@ nlohmann::json summary_json(const ScoreRunInfo& info, const std::string& record_
             {"version", info.model_version},
             {"manifest_digest", info.manifest_digest},
             {"task", info.task},
-            {"engine", info.engine}}},
+            {"engine", info.engine},
+            {"kernel", info.kernel}}},
           {"input",
            {{"path", s.input_name},
             {"digest", s.input_digest},
@@ -267,6 +268,7 @@ Result<int> score(const Context& ctx, const ScoreBatchFlags& f) {
   run.model_version = mv.version;
   run.manifest_digest = rec.digest;
   run.engine = predictor.engine();
+  run.kernel = predictor.kernel();
   run.task = mv.task;
   run.shard = f.shard;
   run.threshold = f.threshold;
@@ -313,11 +315,13 @@ Result<int> score(const Context& ctx, const ScoreBatchFlags& f) {
     std::string doc = summary_json(run, record_key).dump(2);
     (f.output == "-" ? std::cerr : std::cout) << doc << "\n";
   } else {
-    info(
-        fmt::format("scored {} of {} rows with {}:{} ({}) in {:.2f} s, {:.0f} MB/s -> {}",
-                    s.rows_out, s.rows_in, mv.name, mv.version, predictor.engine(), s.seconds,
-                    s.seconds > 0 ? static_cast<double>(s.input_text_bytes) / 1e6 / s.seconds : 0.0,
-                    s.output_name));
+    info(fmt::format(
+        "scored {} of {} rows with {}:{} ({}) in {:.2f} s, {:.0f} MB/s -> {}", s.rows_out,
+        s.rows_in, mv.name, mv.version,
+        predictor.kernel().empty() ? predictor.engine()
+                                   : predictor.engine() + " " + predictor.kernel(),
+        s.seconds, s.seconds > 0 ? static_cast<double>(s.input_text_bytes) / 1e6 / s.seconds : 0.0,
+        s.output_name));
     if (s.rows_skipped)
       info(fmt::format("skipped {} bad rows; first: {}", s.rows_skipped, s.first_skip_reason));
     if (s.unseen_categories)

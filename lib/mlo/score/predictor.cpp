@@ -14,6 +14,7 @@ struct Predictor::Impl {
   PreprocessSpec spec;
   std::string task;
   std::string engine;
+  std::string kernel;
   std::string objective;
   int num_outputs = 1;
   std::optional<XgbModel> xgb;
@@ -111,6 +112,7 @@ Result<Predictor> Predictor::from_bytes(const std::string& model_bytes, const Pr
   }
   doc = ModelDocument{};  // release the arrays before XGBoost builds its own copy
   impl->engine = impl->native ? "native" : "xgboost";
+  impl->kernel = impl->native ? NativeForest::path_name(impl->native->path()) : "";
   if (!impl->native || contributions) {
     MLO_ASSIGN_OR_RETURN(XgbModel model, XgbModel::load(model_bytes));
     if (!impl->native) {
@@ -130,6 +132,9 @@ const std::string& Predictor::task() const {
 }
 const std::string& Predictor::engine() const {
   return impl_->engine;
+}
+const std::string& Predictor::kernel() const {
+  return impl_->kernel;
 }
 const std::string& Predictor::objective() const {
   return impl_->objective;

@@ -41,6 +41,9 @@ class Predictor {
   const PreprocessSpec& spec() const;
   const std::string& task() const;    // binary | regression | multiclass
   const std::string& engine() const;  // "native" | "xgboost"
+  // The native evaluator's kernel (NativeForest::path_name: "avx512-vbmi", "avx512",
+  // "portable"); "" when XGBoost scores.
+  const std::string& kernel() const;
   const std::string& objective() const;
   int num_outputs() const;  // values per row
   // Writes rows x num_outputs() values. Thread-safe; single-threaded per call.

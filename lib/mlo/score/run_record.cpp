@@ -32,6 +32,7 @@ YAML::Node score_body(const ScoreRunInfo& info) {
   YAML::Node b;
   b["task"] = info.task;
   b["engine"] = info.engine;
+  if (!info.kernel.empty()) b["kernel"] = info.kernel;
   YAML::Node in;
   in["format"] = s.input_format;
   in["compression"] = s.input_compression;

@@ -18,6 +18,7 @@ struct ScoreRunInfo {
   int64_t model_version = 0;
   std::string manifest_digest;
   std::string engine;
+  std::string kernel;  // the native evaluator's kernel, "" with XGBoost
   std::string task;
   std::string shard;  // "k/N"
   double threshold = 0.5;

@@ -101,7 +101,7 @@ const char* NativeForest::path_name(Path path) {
 }
 
 void NativeForest::set_path(Path path) {
-  if (path == Path::kAvx512Vbmi && !(!byte_columns_.empty() && cpu_has_avx512_vbmi()))
+  if (path == Path::kAvx512Vbmi && (byte_columns_.empty() || !cpu_has_avx512_vbmi()))
     path = Path::kAvx512;
   if (path == Path::kAvx512 && !cpu_has_avx512()) path = Path::kPortable;
   path_ = path;
@@ -146,6 +146,9 @@ Result<NativeForest> NativeForest::from_document(const ModelDocument& doc) {
     f.reason_ = "multiple output groups with objective " + obj;
     return f;
   }
+  // Each stored node's split threshold as XGBoost reads it (NaN for pass-through nodes),
+  // parallel to nodes_thr_: the byte layout is built from it.
+  std::vector<float> node_cut;
   for (size_t i = 0; i < doc.trees.size(); ++i) {
     const ModelTree& t = doc.trees[i];
     for (size_t k = 0; k < t.left.size(); ++k) {
@@ -165,9 +168,9 @@ Result<NativeForest> NativeForest::from_document(const ModelDocument& doc) {
       f.reason_ = fmt::format("tree {} is deeper than {}", i, kMaxDepth);
       return f;
     }
-    f.add_tree(t, depth, doc.tree_info[i]);
+    f.add_tree(t, depth, doc.tree_info[i], node_cut);
   }
-  f.build_byte_layout();
+  f.build_byte_layout(node_cut);
   const char* env = std::getenv("MLO_NATIVE_FOREST");
   const std::string cap = env ? env : "";
   f.set_path(cap == "portable" ? Path::kPortable
@@ -176,7 +179,8 @@ Result<NativeForest> NativeForest::from_document(const ModelDocument& doc) {
   return f;
 }
 
-void NativeForest::add_tree(const ModelTree& tree, int depth, int group) {
+void NativeForest::add_tree(const ModelTree& tree, int depth, int group,
+                            std::vector<float>& node_cut) {
   const auto& left = tree.left;
   const auto& right = tree.right;
   const auto& feature = tree.feature;
@@ -196,7 +200,7 @@ void NativeForest::add_tree(const ModelTree& tree, int depth, int group) {
   // bounds.
   nodes_thr_.resize(t.node_offset + total, NAN);
   nodes_info_.resize(t.node_offset + total, 0);
-  node_cut_.resize(t.node_offset + total, NAN);
+  node_cut.resize(t.node_offset + total, NAN);
   t.leaf_offset = static_cast<uint32_t>(leaves_.size());
   leaves_.resize(t.leaf_offset + padded(size_t{1} << depth), 0.0f);
   std::function<void(int32_t, int, size_t)> fill = [&](int32_t node, int level, size_t pos) {
@@ -219,7 +223,7 @@ void NativeForest::add_tree(const ModelTree& tree, int depth, int group) {
     const bool mirrored = default_left[k] != 0;
     nodes_thr_[at] = mirrored ? std::nextafter(-cond[k], INFINITY) : cond[k];
     nodes_info_[at] = static_cast<uint32_t>(feature[k]) | (mirrored ? 0x80000000u : 0u);
-    node_cut_[at] = cond[k];
+    node_cut[at] = cond[k];
     fill(mirrored ? right[k] : left[k], level + 1, 2 * pos);
     fill(mirrored ? left[k] : right[k], level + 1, 2 * pos + 1);
   };
@@ -229,9 +233,7 @@ void NativeForest::add_tree(const ModelTree& tree, int depth, int group) {
 
 // The kAvx512Vbmi layout (see native_forest_kernels.hpp), when the forest fits it: depth <= 8
 // and at most 16 byte features (254 distinct thresholds each).
-void NativeForest::build_byte_layout() {
-  std::vector<float> node_cut = std::move(node_cut_);
-  node_cut_ = {};
+void NativeForest::build_byte_layout(const std::vector<float>& node_cut) {
   if (trees_.empty()) return;
   for (const auto& t : trees_)
     if (t.depth > kByteMaxDepth) return;
@@ -330,7 +332,8 @@ void NativeForest::predict(DenseView x, float* out) const {
                     block,
                     cols,
                     n,
-                    m};
+                    m,
+                    groups};
     switch (path_) {
       case Path::kAvx512Vbmi:
         margins_avx512_vbmi(args);

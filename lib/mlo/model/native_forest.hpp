@@ -14,10 +14,11 @@
 //    thread on disjoint row ranges; a NativeForest may be shared between threads.
 //  - x.cols must be >= num_features(); NaN marks a missing value.
 //  - Paths, fastest first: kAvx512Vbmi (byte lanes, see native_forest_vbmi.cpp) for forests
-//    of depth <= 8, <= 16 features and <= 254 distinct thresholds per feature on a CPU with
-//    AVX-512 VBMI; kAvx512 (float lanes) on any AVX-512 CPU; kPortable everywhere. build()
-//    picks the fastest the forest and the CPU allow; MLO_NATIVE_FOREST=portable or =avx512
-//    in the environment (read by build()) or set_path() caps it.
+//    of depth <= 8 whose features need at most 16 byte features (one per 254 distinct
+//    thresholds of a feature) on a CPU with AVX-512 VBMI; kAvx512 (float lanes) on any AVX-512 CPU;
+//    kPortable everywhere. build() picks the fastest the forest and the CPU allow;
+//    MLO_NATIVE_FOREST=portable or =avx512 in the environment (read by build()) or set_path() caps
+//    it.
 #pragma once
 
 #include <algorithm>
@@ -85,8 +86,9 @@ class NativeForest {
  private:
   enum class Link { kIdentity, kSigmoid, kSoftprob, kSoftmax };
 
-  void add_tree(const ModelTree& tree, int depth, int group);
-  void build_byte_layout();
+  // Appends the tree's stored nodes' thresholds as XGBoost reads them to `node_cut`.
+  void add_tree(const ModelTree& tree, int depth, int group, std::vector<float>& node_cut);
+  void build_byte_layout(const std::vector<float>& node_cut);
   void finish(const float* margin, size_t n, float* out) const;
 
   std::string objective_;
@@ -101,12 +103,9 @@ class NativeForest {
   std::vector<float> nodes_thr_;
   std::vector<uint32_t> nodes_info_;  // feature index | (mirrored << 31)
   std::vector<float> leaves_;
-  // The kAvx512Vbmi layout (empty when the forest does not fit it): each feature's distinct
-  // split thresholds, sorted, in 256 slots padded with NaN (`cuts_`); per tree and level the
-  // nodes' feature byte and threshold rank (byte_nodes_, see native_forest_kernels.hpp); and the
-  // split thresholds as XGBoost reads them, per stored node (NaN for pass-through nodes), from
-  // which both are built.
-  std::vector<float> node_cut_;
+  // The kAvx512Vbmi layout (empty when the forest does not fit it, see
+  // native_forest_kernels.hpp): each byte feature's split thresholds, sorted, in 256 slots padded
+  // with NaN (`cuts_`); per tree and level the nodes' feature byte and threshold rank.
   std::vector<float> cuts_;
   std::vector<uint8_t> byte_nodes_;
   std::vector<uint32_t> byte_columns_;  // the column each byte feature reads

@@ -271,8 +271,7 @@ MLO_AVX512 void margins_impl(const KernelArgs& a) {
     for (int v = 0; v < kVectors; ++v) {
       alignas(64) int32_t offs[16];
       for (int i = 0; i < 16; ++i) {
-        size_t r = std::min(static_cast<size_t>(v * 16 + i), a.rows - 1);  // tail: last row
-        offs[i] = static_cast<int32_t>(r * a.cols);
+        offs[i] = gather_row_offset(a, static_cast<size_t>(v * 16 + i));
       }
       base[v] = _mm512_load_si512(offs);
     }
@@ -292,7 +291,8 @@ MLO_AVX512 void margins_impl(const KernelArgs& a) {
       MLO_DEPTH(1)
       MLO_DEPTH(2)
       MLO_DEPTH(3)
-      MLO_DEPTH(4) MLO_DEPTH(5) MLO_DEPTH(6) MLO_DEPTH(7) MLO_DEPTH(8) MLO_DEPTH(9) MLO_DEPTH(10)
+      MLO_DEPTH(4)
+      MLO_DEPTH(5) MLO_DEPTH(6) MLO_DEPTH(7) MLO_DEPTH(8) MLO_DEPTH(9) MLO_DEPTH(10)
 #undef MLO_DEPTH
           default : walk_deep_tree<S>(thr, info, leaves, t.depth, xs, a.x, base, m);
     }

@@ -35,7 +35,14 @@ struct KernelArgs {
   size_t cols;
   size_t rows;  // 1..kBlock
   float* margin;
+  size_t groups;  // output groups: margins are m[group * kBlock + row]
 };
+
+// Offset of block row r's first value for a gather; rows past the block's end (a tail block)
+// read the last row, whose results go unused. Fits int32: cols <= kMaxKernelColumns.
+inline int32_t gather_row_offset(const KernelArgs& a, size_t r) {
+  return static_cast<int32_t>(std::min(r, a.rows - 1) * a.cols);
+}
 
 // The kAvx512Vbmi layout. Byte feature v reads column byte_columns[v] and has at most 254
 // cuts (cuts_ + v * kByteCutSlots, sorted, padded with NaN); a column with more cuts is split

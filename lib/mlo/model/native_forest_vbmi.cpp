@@ -12,8 +12,8 @@
 //    float adds are the same as the other kernels', in model order, so margins are
 //    bit-identical. The interleave leaves row 16k + 4j + i in lane 4k + i of float vector j;
 //    margins are kept in that order while the block is walked.
-// Measured on the flights model (8 features, 300 trees of depth 8) on an AMD Zen 5 host where
-// the float kernel is bound by its permutes and gathers: see docs/DESIGN.md.
+// Measured on the flights model (8 features, 300 trees of depth 8) on an AMD Zen 5 host, where
+// gathers are costly and the float kernel spends many instructions per row: see DESIGN.md.
 // Compiled through function attributes only; NativeForest selects it after a CPU check.
 #include "mlo/model/native_forest_kernels.hpp"
 
@@ -102,16 +102,16 @@ MLO_VBMI void quantize(const KernelArgs& a, size_t rows_per_pair, Ranks<P>& out)
   std::memset(out.bytes, 0, sizeof(out.bytes));
   alignas(64) int32_t every16_at[16];
   for (int j = 0; j < 16; ++j) every16_at[j] = 16 * j + 15;
+  alignas(64) int32_t row_at[kBlock];
+  for (size_t r = 0; r < kBlock; ++r) row_at[r] = gather_row_offset(a, r);
   for (size_t v = 0; v < a.byte_features; ++v) {
     const float* cuts = a.cuts + v * kByteCutSlots;
     const __m512 every16 = _mm512_i32gather_ps(_mm512_load_si512(every16_at), cuts, 4);
     const __m512 first16 = _mm512_loadu_ps(cuts);
     const bool few_cuts = cuts[15] != cuts[15];  // slot 15 is NaN padding
     for (size_t r0 = 0; r0 < kBlock; r0 += 16) {
-      alignas(64) int32_t offs[16];
-      for (size_t i = 0; i < 16; ++i)
-        offs[i] = static_cast<int32_t>(std::min(r0 + i, a.rows - 1) * a.cols);  // tail: last row
-      const __m512 x = _mm512_i32gather_ps(_mm512_load_si512(offs), a.x + a.byte_columns[v], 4);
+      const __m512 x =
+          _mm512_i32gather_ps(_mm512_load_si512(row_at + r0), a.x + a.byte_columns[v], 4);
       alignas(16) uint8_t ranks[16];
       _mm_store_si128(reinterpret_cast<__m128i*>(ranks),
                       _mm512_cvtepi32_epi8(rank_of(x, cuts, every16, first16, few_cuts)));
@@ -222,14 +222,9 @@ MLO_VBMI void margins_impl(const KernelArgs& a) {
   Ranks<P> ranks;
   quantize<P>(a, rows_per_pair, ranks);
   const Lanes lanes = make_lanes(rows_per_pair);
-  const size_t groups =
-      1 + static_cast<size_t>(
-              std::max_element(a.trees, a.trees + a.num_trees, [](const auto& x, const auto& y) {
-                return x.group < y.group;
-              })->group);
   // The margins of one group at a time (most models have one): trees of other groups are
   // skipped, so each row still gets its group's leaves in model order.
-  for (size_t g = 0; g < groups; ++g) {
+  for (size_t g = 0; g < a.groups; ++g) {
     float* m = a.margin + g * kBlock;
     alignas(64) float interleaved[kBlock];
     for (size_t v = 0; v < static_cast<size_t>(kVectors); ++v)

@@ -203,26 +203,29 @@ std::map<std::string, std::string> contents(Store& store) {
   return all;
 }
 
+// A dry-run promotion of `req`, checked to leave every key of the store and its bytes as they
+// were.
+PromoteResult dry_run(Store& store, PromoteRequest req) {
+  req.dry_run = true;
+  const auto before = contents(store);
+  auto r = promote_version(store, req);
+  REQUIRE(r.ok());
+  CHECK(r->dry_run);
+  CHECK(contents(store) == before);
+  return *r;
+}
+
 TEST_CASE("a dry-run promotion evaluates the gates and writes nothing") {
   ActorGuard actor;
   auto store = fresh_store();
   reg(*store, request("one", 0.80));
   reg(*store, request("two", 0.85, "sha256:" + std::string(64, 'f')));  // other eval data
-  auto dry = promote_req("m:1");
-  dry.dry_run = true;
-  auto before = contents(*store);
-  auto r = promote_version(*store, dry);  // no approval yet: refused, as the real run would be
-  REQUIRE(r.ok());
-  CHECK(r->refused);
-  CHECK(r->dry_run);
+  // No approval yet: refused, as the real run would be.
+  CHECK(dry_run(*store, promote_req("m:1")).refused);
   REQUIRE(approve(*store, "m:1", "alice").ok());
-  before = contents(*store);
-  r = promote_version(*store, dry);
-  REQUIRE(r.ok());
-  CHECK_FALSE(r->refused);
-  CHECK(r->dry_run);
-  CHECK(r->previous_version == 0);
-  CHECK(contents(*store) == before);
+  auto r = dry_run(*store, promote_req("m:1"));
+  CHECK_FALSE(r.refused);
+  CHECK(r.previous_version == 0);
   CHECK(code_of(resolve_version(*store, "m@champion")) == 4);  // no alias was written
 
   REQUIRE(promote_version(*store, promote_req("m:1")).ok());
@@ -230,14 +233,9 @@ TEST_CASE("a dry-run promotion evaluates the gates and writes nothing") {
   auto forced = promote_req("m:2");  // the metric gate cannot compare: forced
   forced.force = true;
   forced.reason = "hotfix";
-  forced.dry_run = true;
-  before = contents(*store);
-  r = promote_version(*store, forced);
-  REQUIRE(r.ok());
-  CHECK(r->forced);
-  CHECK(r->dry_run);
-  CHECK(r->previous_version == 1);
-  CHECK(contents(*store) == before);
+  r = dry_run(*store, forced);
+  CHECK(r.forced);
+  CHECK(r.previous_version == 1);
   CHECK(resolve_version(*store, "m@champion")->manifest.version == 1);
 }
 
